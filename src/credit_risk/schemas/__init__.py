@@ -1,0 +1,1 @@
+"""pandera schemas, one module per layer."""

@@ -1,0 +1,88 @@
+"""Schemas of the raw layer: what a valid row of each source looks like.
+
+Types are those after coercion (integers are nullable ``Int64`` until the valid rows are
+known). Categories list their canonical spellings; spelling variants are normalised
+before these checks, so only truly unknown values fail ``isin``. Dates are also checked
+against the snapshot date at validation time (see ``SourceSpec.not_after_snapshot``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from credit_risk.demo_data.generator import (
+    CHANNELS,
+    EMPLOYMENT_TYPES,
+    GENDERS,
+    HOME_OWNERSHIP,
+    PURPOSES,
+    REGIONS,
+    TERMS,
+)
+
+EARLIEST = pd.Timestamp("1900-01-01")
+
+
+class CustomersSchema(pa.DataFrameModel):
+    """One row per customer."""
+
+    customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    birth_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
+    gender: Series[str] = pa.Field(isin=list(GENDERS))
+    region: Series[str] = pa.Field(isin=list(REGIONS))
+    income: Series[float] = pa.Field(ge=0, le=10_000_000, nullable=True)
+    employment_type: Series[str] = pa.Field(isin=list(EMPLOYMENT_TYPES))
+    employment_years: Series[float] = pa.Field(ge=0, le=70, nullable=True)
+    home_ownership: Series[str] = pa.Field(isin=list(HOME_OWNERSHIP))
+    dependents: Series[pd.Int64Dtype] = pa.Field(ge=0, le=20)
+    signup_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
+
+    class Config:
+        """Extra columns are allowed and carried along."""
+
+        strict = False
+
+
+class ApplicationsSchema(pa.DataFrameModel):
+    """One row per loan application, labelled with whether it defaulted."""
+
+    application_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    application_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
+    amount: Series[float] = pa.Field(gt=0, le=1_000_000)
+    term_months: Series[pd.Int64Dtype] = pa.Field(isin=[int(t) for t in TERMS])
+    interest_rate: Series[float] = pa.Field(ge=0, le=1)
+    purpose: Series[str] = pa.Field(isin=list(PURPOSES))
+    channel: Series[str] = pa.Field(isin=list(CHANNELS))
+    defaulted: Series[pd.Int64Dtype] = pa.Field(isin=[0, 1])
+
+    class Config:
+        """Extra columns are allowed and carried along."""
+
+        strict = False
+
+
+class ScoringBatchSchema(ApplicationsSchema):
+    """Applications to score: no label, and channels not seen in training are allowed."""
+
+    defaulted: Series[pd.Int64Dtype] = pa.Field(isin=[0, 1], nullable=True)
+    channel: Series[str] = pa.Field()
+
+
+class RepaymentHistorySchema(pa.DataFrameModel):
+    """One row per customer and monthly statement."""
+
+    customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    statement_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
+    credit_limit: Series[float] = pa.Field(gt=0)
+    balance: Series[float] = pa.Field(ge=0)
+    amount_due: Series[float] = pa.Field(ge=0)
+    amount_paid: Series[float] = pa.Field(ge=0)
+    days_past_due: Series[pd.Int64Dtype] = pa.Field(ge=0, le=3_650)
+
+    class Config:
+        """Extra columns are allowed and carried along."""
+
+        strict = False

@@ -1,0 +1,19 @@
+"""Row-level quarantine and structural checks shared by every pipeline that reads raw data."""
+
+from credit_risk.validation.errors import DataContractError
+from credit_risk.validation.quarantine import (
+    QUARANTINE_COLUMNS,
+    SourceSpec,
+    ValidationOutcome,
+    quarantine_rows,
+    validate_table,
+)
+
+__all__ = [
+    "QUARANTINE_COLUMNS",
+    "DataContractError",
+    "SourceSpec",
+    "ValidationOutcome",
+    "quarantine_rows",
+    "validate_table",
+]
