@@ -1,0 +1,1 @@
+"""Feature code shared by training (data_processing) and scoring (inference)."""
