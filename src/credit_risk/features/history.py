@@ -22,7 +22,7 @@ _NAN = np.nan
 HISTORY_COLUMNS = [
     "customer_id", "statement_date", "credit_limit", "balance",
     "amount_due", "amount_paid", "days_past_due",
-]  # fmt: skip
+]
 
 
 def history_feature_names(windows: list[int]) -> list[str]:
@@ -40,7 +40,7 @@ def history_feature_names(windows: list[int]) -> list[str]:
             f"hist_{k}m_n_statements", f"hist_{k}m_missed", f"hist_{k}m_worst_dpd",
             f"hist_{k}m_mean_dpd", f"hist_{k}m_mean_utilisation", f"hist_{k}m_payment_ratio",
             f"hist_{k}m_utilisation_trend",
-        ]  # fmt: skip
+        ]
     return names
 
 
@@ -135,7 +135,7 @@ def _prefix_sums(hist: pd.DataFrame) -> dict[str, np.ndarray]:
         "missed": missed, "dpd": hist["days_past_due"].to_numpy(dtype=np.float64),
         "util": util, "paid": paid, "due": due,
         "t": month, "tt": month * month, "tu": month * util,
-    }  # fmt: skip
+    }
     sums = {name: np.concatenate([[0.0], np.cumsum(values)]) for name, values in parts.items()}
     positions = np.arange(len(missed))
     sums["missed_at"] = np.maximum.accumulate(np.where(missed > 0, positions, -1)) if len(
@@ -158,7 +158,7 @@ def _window(
     sum_t, sum_u = total("t"), total("util")
     denominator = n * total("tt") - sum_t**2
     trend = np.where(denominator > 0, (n * total("tu") - sum_t * sum_u) / np.where(
-        denominator > 0, denominator, 1.0), _NAN)  # fmt: skip
+        denominator > 0, denominator, 1.0), _NAN)
     return {
         f"hist_{k}m_n_statements": (end - start).astype(np.int64),
         f"hist_{k}m_missed": total("missed").round().astype(np.int64),

@@ -64,13 +64,6 @@ class ApplicationsSchema(pa.DataFrameModel):
         strict = False
 
 
-class ScoringBatchSchema(ApplicationsSchema):
-    """Applications to score: no label, and channels not seen in training are allowed."""
-
-    defaulted: Series[pd.Int64Dtype] = pa.Field(isin=[0, 1], nullable=True)
-    channel: Series[str] = pa.Field()
-
-
 class RepaymentHistorySchema(pa.DataFrameModel):
     """One row per customer and monthly statement."""
 

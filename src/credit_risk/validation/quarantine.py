@@ -141,6 +141,8 @@ def _coerce(
     for name, column in schema.columns.items():
         target = str(column.dtype)
         before = frame[name]
+        if column.dtype is None:
+            continue
         if pa_dtypes.is_string(column.dtype):
             out[name] = _normalise_categories(before, column, settings.category_aliases)
             continue
@@ -191,7 +193,17 @@ def _check_coercion_rate(
 def _normalise_categories(
     values: pd.Series, column: pa.Column, aliases: dict[str, str]
 ) -> pd.Series:
-    """Strip, lower-case and join words with ``_``; map onto the allowed spellings."""
+    """Map spelling variants onto the allowed values; without allowed values, cast to str.
+
+    A variant is matched after stripping, lower-casing and joining words with ``_``, or
+    through ``aliases`` (keys compared in lower case).
+    """
+    allowed = next(
+        (c.statistics["allowed_values"] for c in column.checks if "allowed_values" in c.statistics),
+        None,
+    )
+    if allowed is None:
+        return values.astype("str")
     codes, uniques = pd.factorize(values)
     clean = (
         pd.Series(uniques, dtype="str")
@@ -199,9 +211,7 @@ def _normalise_categories(
         .str.lower()
         .str.replace(r"[\s\-]+", "_", regex=True)
     )
-    allowed = next((c.statistics.get("allowed_values") for c in column.checks
-                    if "allowed_values" in c.statistics), None)
-    canonical = {str(a).lower(): str(a) for a in (allowed or [])}
+    canonical = {str(a).lower(): str(a) for a in allowed}
     canonical.update({k.lower(): v for k, v in aliases.items()})
     mapped = np.append(clean.map(lambda v: canonical.get(v, v)).to_numpy(dtype=object), None)
     return pd.Series(mapped[codes], index=values.index, dtype="str")

@@ -1,0 +1,205 @@
+"""Source-specific nodes: raw tables -> validated, joined -> point-in-time model table."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from credit_risk.features.model_table import build_model_table
+from credit_risk.pipelines.model_input.nodes import content_hash
+from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, RepaymentHistorySchema
+from credit_risk.validation import (
+    QUARANTINE_COLUMNS,
+    DataContractError,
+    SourceSpec,
+    quarantine_rows,
+    validate_table,
+)
+from credit_risk.validation.quarantine import ValidationSettings
+
+logger = logging.getLogger(__name__)
+
+Validated = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
+
+
+class FeatureParams(BaseModel):
+    """Point-in-time feature settings (``params:features``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    windows: list[int] = Field(default=[3, 6, 12], min_length=1)
+
+
+def _validate(
+    raw: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    dataset: str,
+    spec: SourceSpec,
+    validation: ValidationSettings,
+) -> Validated:
+    outcome = validate_table(raw, schema, dataset, spec, validation)
+    summary = {**outcome.summary, "content_sha256": content_hash(raw)}
+    return outcome.valid, outcome.quarantine, summary
+
+
+def validate_customers(
+    customers: pd.DataFrame, spec: SourceSpec, validation: ValidationSettings
+) -> Validated:
+    """Validate the raw customers table.
+
+    Args:
+        customers: Raw customers.
+        spec: Renames, id columns and date columns of this source.
+        validation: Shared validation settings.
+
+    Returns:
+        Valid customers, their quarantine and a summary.
+    """
+    return _validate(customers, CustomersSchema.to_schema(), "customers", spec, validation)
+
+
+def validate_applications(
+    applications: pd.DataFrame, spec: SourceSpec, validation: ValidationSettings
+) -> Validated:
+    """Validate the raw, labelled applications.
+
+    Args:
+        applications: Raw applications.
+        spec: Renames, id columns and date columns of this source.
+        validation: Shared validation settings.
+
+    Returns:
+        Valid applications, their quarantine and a summary.
+    """
+    schema = ApplicationsSchema.to_schema()
+    return _validate(applications, schema, "applications", spec, validation)
+
+
+def validate_repayment_history(
+    repayment_history: pd.DataFrame, spec: SourceSpec, validation: ValidationSettings
+) -> Validated:
+    """Validate the raw repayment history.
+
+    Args:
+        repayment_history: Raw monthly statements.
+        spec: Renames, id columns and date columns of this source.
+        validation: Shared validation settings.
+
+    Returns:
+        Valid statements, their quarantine and a summary.
+    """
+    schema = RepaymentHistorySchema.to_schema()
+    return _validate(repayment_history, schema, "repayment_history", spec, validation)
+
+
+def enforce_references(
+    customers: pd.DataFrame,
+    applications: pd.DataFrame,
+    repayment_history: pd.DataFrame,
+    scoring_batch: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Quarantine rows whose customer is not a valid customer; refuse shared application ids.
+
+    Args:
+        customers: Valid customers.
+        applications: Valid applications.
+        repayment_history: Valid statements.
+        scoring_batch: The raw batch to score later; its ids must not be training ids.
+
+    Returns:
+        Applications and statements of valid customers, the orphans' quarantine, and a
+        summary of it.
+
+    Raises:
+        DataContractError: When an application id is in both applications and the batch.
+    """
+    shared = np.intersect1d(applications["application_id"], scoring_batch["application_id"])
+    if shared.size:
+        raise DataContractError(
+            "scoring_batch", "application_id",
+            f"{shared.size} ids also appear in 'applications' (such as {shared[:3].tolist()}): "
+            "a scored application would be one the model was trained on",
+            "give the batch its own ids, or remove the labelled rows from the batch",
+        )
+    known = customers["customer_id"].to_numpy()
+    kept, quarantines, failures = {}, [], []
+    for name, frame in (("applications", applications), ("repayment_history", repayment_history)):
+        orphan = ~np.isin(frame["customer_id"].to_numpy(), known)
+        failed = pd.DataFrame({"row": np.flatnonzero(orphan), "column": "customer_id",
+                               "check": "foreign_key(customers)"})
+        quarantines.append(quarantine_rows(frame, failed, name))
+        failures.append({"dataset": name, "rows": int(orphan.sum())})
+        kept[name] = frame.loc[~orphan].reset_index(drop=True)
+    summary = {"dataset": "references", "orphans": failures}
+    return kept["applications"], kept["repayment_history"], pd.concat(quarantines), summary
+
+
+def collect_quarantine(*quarantines: pd.DataFrame) -> pd.DataFrame:
+    """Stack every quarantine into one table.
+
+    Args:
+        *quarantines: Frames with :data:`QUARANTINE_COLUMNS`.
+
+    Returns:
+        One frame, by dataset then source row.
+    """
+    stacked = pd.concat([q[QUARANTINE_COLUMNS] for q in quarantines], ignore_index=True)
+    return stacked.sort_values(["dataset", "source_row"], kind="stable", ignore_index=True)
+
+
+def build_validation_report(
+    customers: dict[str, Any],
+    applications: dict[str, Any],
+    repayment_history: dict[str, Any],
+    references: dict[str, Any],
+) -> dict[str, Any]:
+    """Counts per dataset, column and check, for people and for tracking.
+
+    Args:
+        customers: Summary of the customers' validation.
+        applications: Summary of the applications' validation.
+        repayment_history: Summary of the history's validation.
+        references: Summary of the orphan check.
+
+    Returns:
+        The report: per dataset rows in, valid and quarantined, and the failing checks.
+    """
+    datasets = {s["dataset"]: dict(s) for s in (customers, applications, repayment_history)}
+    for orphans in references["orphans"]:
+        entry = datasets[orphans["dataset"]]
+        if orphans["rows"]:
+            entry["failures"] = [*entry["failures"], {"column": "customer_id",
+                                 "check": "foreign_key(customers)", "rows": orphans["rows"],
+                                 "share": round(orphans["rows"] / entry["rows_in"], 6)}]
+        entry["rows_valid"] -= orphans["rows"]
+        entry["rows_quarantined"] += orphans["rows"]
+    totals = {k: sum(d[k] for d in datasets.values())
+              for k in ("rows_in", "rows_valid", "rows_quarantined")}
+    return {"totals": totals, "datasets": datasets}
+
+
+def make_model_table(
+    applications: pd.DataFrame,
+    customers: pd.DataFrame,
+    repayment_history: pd.DataFrame,
+    features: FeatureParams,
+) -> pd.DataFrame:
+    """One row per application with customer attributes and point-in-time history features.
+
+    Args:
+        applications: Applications of valid customers.
+        customers: Valid customers.
+        repayment_history: Statements of valid customers.
+        features: Window lengths.
+
+    Returns:
+        The model table.
+    """
+    table = build_model_table(applications, customers, repayment_history, features.windows)
+    logger.info("Model table: %d rows, %d columns", len(table), table.shape[1])
+    return table

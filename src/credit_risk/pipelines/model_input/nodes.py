@@ -1,0 +1,270 @@
+"""The generic, contract-driven part: model table -> feature table -> model-input splits.
+
+Nothing here knows the demo's columns: every name comes from the data contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from credit_risk.contract import DataContract
+from credit_risk.features.model_table import definition
+from credit_risk.metrics import roc_auc
+from credit_risk.validation import DataContractError, ValidationOutcome, validate_table
+from credit_risk.validation.quarantine import ValidationSettings
+
+logger = logging.getLogger(__name__)
+
+
+class SplitParams(BaseModel):
+    """Out-of-time splits and cross-validation folds (``params:split``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    test_months: int = Field(4, ge=1, description="The latest months: out-of-time test.")
+    validation_months: int = Field(3, ge=1, description="The months before the test period.")
+    n_folds: int = Field(5, ge=2, description="Folds over the training period.")
+    seed: int = 42
+
+
+def validate_model_table(
+    model_table: pd.DataFrame, contract: DataContract, validation: ValidationSettings
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Check the model table against the contract and keep the contract's columns.
+
+    Args:
+        model_table: One row per entity (application), from the joins or a user's file.
+        contract: Column roles.
+        validation: Snapshot date and coercion tolerance.
+
+    Returns:
+        The feature table, its quarantined rows, and a validation summary that also holds
+        the input's content hash.
+
+    Raises:
+        DataContractError: A banned or leaking feature, or a target with one class.
+    """
+    _check_banned(contract)
+    outcome: ValidationOutcome = validate_table(
+        model_table, contract.schema(), contract.dataset, contract.source_spec(), validation
+    )
+    table = outcome.valid[contract.columns]
+    _check_target(table, contract)
+    _check_leakage(table, contract)
+    summary = {**outcome.summary, "content_sha256": content_hash(model_table)}
+    return table, outcome.quarantine, summary
+
+
+def _check_banned(contract: DataContract) -> None:
+    banned = [c for c in contract.features if c in set(contract.banned_columns)]
+    if banned:
+        raise DataContractError(
+            contract.dataset, banned[0],
+            "is listed as a feature but is banned: it is known to leak the label",
+            "remove it from categorical_columns/numeric_columns in the data contract",
+        )
+    if contract.target_column in contract.sensitive_columns:
+        raise DataContractError(
+            contract.dataset, contract.target_column, "the target cannot be a sensitive column",
+            "remove it from sensitive_columns in the data contract",
+        )
+
+
+def _check_target(table: pd.DataFrame, contract: DataContract) -> None:
+    classes = sorted(table[contract.target_column].unique().tolist())
+    if len(classes) < 2:
+        raise DataContractError(
+            contract.dataset, contract.target_column,
+            f"expected two classes (0 and 1), got only {classes} in {len(table)} valid rows",
+            "a model cannot learn from one class: check the label's source and that the "
+            "period covered includes both outcomes",
+        )
+
+
+def _check_leakage(table: pd.DataFrame, contract: DataContract) -> None:
+    target = table[contract.target_column].to_numpy(dtype=np.int64)
+    for name in contract.features:
+        auc = _single_feature_auc(table[name], target)
+        if auc >= contract.leakage_auc_threshold:
+            raise DataContractError(
+                contract.dataset, name,
+                f"separates the target on its own with AUC {auc:.4f} (>= leakage_auc_threshold "
+                f"{contract.leakage_auc_threshold}): it most likely records the outcome",
+                "drop it from the contract's features and add it to banned_columns, or raise "
+                "leakage_auc_threshold if it is truly known before the decision",
+            )
+
+
+def _single_feature_auc(values: pd.Series, target: np.ndarray) -> float:
+    """How well one feature alone ranks the target, in either direction (0.5 to 1)."""
+    if pd.api.types.is_numeric_dtype(values):
+        score = values.to_numpy(dtype=np.float64)
+        score = np.where(np.isnan(score), np.nanmin(score, initial=0.0) - 1.0, score)
+    else:
+        codes = pd.Series(pd.factorize(values, use_na_sentinel=False)[0])
+        score = codes.map(pd.Series(target).groupby(codes).mean()).to_numpy(np.float64)
+    auc = roc_auc(target, score)
+    return max(auc, 1.0 - auc)
+
+
+def content_hash(frame: pd.DataFrame) -> str:
+    """SHA-256 of a frame's column names, dtypes and values (not its index).
+
+    Args:
+        frame: Any frame.
+
+    Returns:
+        A hex digest that changes when any value, column or dtype changes.
+    """
+    digest = hashlib.sha256()
+    digest.update(repr([(c, str(t)) for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def describe_feature_table(
+    feature_table: pd.DataFrame, contract: DataContract, validation_summary: dict[str, Any]
+) -> dict[str, Any]:
+    """The feature table's metadata: what the offline feature store keeps beside each version.
+
+    Args:
+        feature_table: The validated feature table.
+        contract: Column roles and descriptions.
+        validation_summary: The model table's validation summary, with its content hash.
+
+    Returns:
+        Definitions, dtypes, null rates and summary statistics per column, the table's
+        content hash, period and target rate, and the hash of the input it came from.
+    """
+    dates = feature_table[contract.date_column]
+    return {
+        "dataset": "feature_table",
+        "rows": len(feature_table),
+        "content_sha256": content_hash(feature_table),
+        "period": {"from": f"{dates.min():%Y-%m-%d}", "to": f"{dates.max():%Y-%m-%d}"},
+        "target": {
+            "column": contract.target_column,
+            "rate": round(float(feature_table[contract.target_column].mean()), 6),
+        },
+        "inputs": {
+            contract.dataset: {
+                "content_sha256": validation_summary["content_sha256"],
+                "rows": validation_summary["rows_in"],
+                "rows_quarantined": validation_summary["rows_quarantined"],
+            }
+        },
+        "contract": contract.model_dump(),
+        "columns": [
+            _describe_column(feature_table[name], _role(name, contract), contract)
+            for name in feature_table.columns
+        ],
+    }
+
+
+def _role(name: str, contract: DataContract) -> str:
+    roles = {contract.id_column: "id", contract.date_column: "date",
+             contract.target_column: "target", contract.group_column: "group"}
+    if name in roles:
+        return roles[name]
+    if name in contract.features:
+        return "categorical" if name in contract.categorical_columns else "numeric"
+    return "sensitive"
+
+
+def _describe_column(values: pd.Series, role: str, contract: DataContract) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "name": values.name,
+        "role": role,
+        "dtype": str(values.dtype),
+        "definition": contract.descriptions.get(str(values.name)) or definition(str(values.name)),
+        "null_rate": round(float(values.isna().mean()), 6),
+    }
+    if role == "numeric":
+        stats = values.describe(percentiles=[0.01, 0.5, 0.99])
+        entry["stats"] = {k: _number(v) for k, v in stats.drop("count").items()}
+    elif role in {"categorical", "sensitive"}:
+        shares = values.value_counts(normalize=True, dropna=False).head(20)
+        entry["levels"] = {str(k): round(float(v), 6) for k, v in shares.items()}
+        entry["n_levels"] = int(values.nunique())
+    return entry
+
+
+def _number(value: float) -> float | None:
+    return None if pd.isna(value) else round(float(value), 6)
+
+
+def split_model_input(
+    feature_table: pd.DataFrame, contract: DataContract, split: SplitParams
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Out-of-time test and validation periods, and grouped folds over the training period.
+
+    The test period is the last ``test_months`` calendar months present, validation the
+    ``validation_months`` before it, training everything earlier. Training rows get a
+    ``fold`` in ``0..n_folds-1``; all rows of a group (customer) share a fold.
+
+    Args:
+        feature_table: The validated feature table.
+        contract: Column roles.
+        split: Period lengths, number of folds and seed.
+
+    Returns:
+        Train (with ``fold``), validation and test frames, and a summary of each.
+
+    Raises:
+        DataContractError: When a split would be empty or hold a single class.
+    """
+    month = feature_table[contract.date_column].dt.to_period("M")
+    test_start = month.max() - (split.test_months - 1)
+    validation_start = test_start - split.validation_months
+    parts = {
+        "train": feature_table[month < validation_start],
+        "validation": feature_table[(month >= validation_start) & (month < test_start)],
+        "test": feature_table[month >= test_start],
+    }
+    for name, part in parts.items():
+        _check_split(name, part, contract, split)
+    train = parts["train"].assign(fold=_folds(parts["train"], contract, split))
+    summary = {name: _split_summary(part, contract) for name, part in parts.items()}
+    summary["train"]["fold_sizes"] = train["fold"].value_counts().sort_index().tolist()
+    logger.info(
+        "Split %d rows: train %d, validation %d, test %d",
+        len(feature_table), len(parts["train"]), len(parts["validation"]), len(parts["test"]),
+    )
+    reset = {k: v.reset_index(drop=True) for k, v in parts.items()}
+    return train.reset_index(drop=True), reset["validation"], reset["test"], summary
+
+
+def _check_split(name: str, part: pd.DataFrame, contract: DataContract, split: SplitParams) -> None:
+    classes = part[contract.target_column].nunique()
+    if classes < 2:
+        raise DataContractError(
+            contract.dataset, contract.date_column,
+            f"the {name} split holds {len(part)} rows and {classes} target class(es); "
+            "it needs both classes",
+            f"shorten test_months ({split.test_months}) or validation_months "
+            f"({split.validation_months}) under 'split' in parameters_data_processing.yml, "
+            "or provide a longer period",
+        )
+
+
+def _folds(train: pd.DataFrame, contract: DataContract, split: SplitParams) -> np.ndarray:
+    groups = train[contract.group_column or contract.id_column]
+    codes, uniques = pd.factorize(groups, sort=True)
+    order = np.random.default_rng(split.seed).permutation(len(uniques))
+    return (order % split.n_folds)[codes].astype(np.int64)
+
+
+def _split_summary(part: pd.DataFrame, contract: DataContract) -> dict[str, Any]:
+    dates = part[contract.date_column]
+    return {
+        "rows": len(part),
+        "from": f"{dates.min():%Y-%m-%d}",
+        "to": f"{dates.max():%Y-%m-%d}",
+        "target_rate": round(float(part[contract.target_column].mean()), 6),
+    }
