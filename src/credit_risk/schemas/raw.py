@@ -30,12 +30,12 @@ class CustomersSchema(pa.DataFrameModel):
 
     customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
     birth_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
-    gender: Series[str] = pa.Field(isin=list(GENDERS))
-    region: Series[str] = pa.Field(isin=list(REGIONS))
+    gender: Series[str] = pa.Field(isin=GENDERS.tolist())
+    region: Series[str] = pa.Field(isin=REGIONS.tolist())
     income: Series[float] = pa.Field(ge=0, le=10_000_000, nullable=True)
-    employment_type: Series[str] = pa.Field(isin=list(EMPLOYMENT_TYPES))
+    employment_type: Series[str] = pa.Field(isin=EMPLOYMENT_TYPES.tolist())
     employment_years: Series[float] = pa.Field(ge=0, le=70, nullable=True)
-    home_ownership: Series[str] = pa.Field(isin=list(HOME_OWNERSHIP))
+    home_ownership: Series[str] = pa.Field(isin=HOME_OWNERSHIP.tolist())
     dependents: Series[pd.Int64Dtype] = pa.Field(ge=0, le=20)
     signup_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
 
@@ -54,8 +54,8 @@ class ApplicationsSchema(pa.DataFrameModel):
     amount: Series[float] = pa.Field(gt=0, le=1_000_000)
     term_months: Series[pd.Int64Dtype] = pa.Field(isin=[int(t) for t in TERMS])
     interest_rate: Series[float] = pa.Field(ge=0, le=1)
-    purpose: Series[str] = pa.Field(isin=list(PURPOSES))
-    channel: Series[str] = pa.Field(isin=list(CHANNELS))
+    purpose: Series[str] = pa.Field(isin=PURPOSES.tolist())
+    channel: Series[str] = pa.Field(isin=CHANNELS.tolist())
     defaulted: Series[pd.Int64Dtype] = pa.Field(isin=[0, 1])
 
     class Config:

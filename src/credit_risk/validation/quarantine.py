@@ -96,7 +96,8 @@ def validate_table(
     snapshot = pd.Timestamp(settings.snapshot_date)
     schema = _with_snapshot_checks(schema, spec.not_after_snapshot, snapshot)
     failures.append(_schema_failures(frame, schema, dataset))
-    failed = pd.concat(failures, ignore_index=True)
+    # One reason per cell: a value that could not be read is not also reported as null.
+    failed = pd.concat(failures, ignore_index=True).drop_duplicates(["row", "column"])
     bad = np.zeros(len(frame), dtype=bool)
     bad[failed["row"].to_numpy(dtype=np.int64)] = True
     valid = _finalise(frame.loc[~bad], schema)
