@@ -88,4 +88,3 @@ class DataContract(BaseModel):
             The id column for de-duplication.
         """
         return SourceSpec(id_columns=[self.id_column], not_after_snapshot=[self.date_column])
-

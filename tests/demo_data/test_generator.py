@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
+from credit_risk.demo_data.generator import _run_length
 from credit_risk.metrics import roc_auc
 
 
 def _digest(data: DemoData) -> str:
     digest = hashlib.sha256(data.customers.to_csv(index=False).encode())
-    for frame in (data.applications, data.repayment_history, data.scoring_batch,
-                  data.ground_truth):
+    for frame in (data.applications, data.repayment_history, data.scoring_batch, data.ground_truth):
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
         digest.update(buffer.getvalue())
@@ -88,9 +88,11 @@ def test_features_from_all_tables_carry_signal(demo: DemoData) -> None:
     income = pd.to_numeric(joined["income"], errors="coerce")
     missing_rate = joined.loc[income.isna(), "defaulted"].mean()
     assert missing_rate > joined.loc[income.notna(), "defaulted"].mean()  # missingness is signal
-    missed = demo.repayment_history.assign(
-        missed=lambda h: h["amount_paid"] < h["amount_due"]
-    ).groupby("customer_id")["missed"].mean()
+    missed = (
+        demo.repayment_history.assign(missed=lambda h: h["amount_paid"] < h["amount_due"])
+        .groupby("customer_id")["missed"]
+        .mean()
+    )
     joined["missed"] = joined["customer_id"].map(missed)
     # over the whole history, including statements after the application: a weak signal
     assert roc_auc(joined["defaulted"].to_numpy(int), joined["missed"].fillna(0).to_numpy()) > 0.55
@@ -107,8 +109,11 @@ def test_scoring_batch_drifts_when_asked() -> None:
 
 @pytest.mark.parametrize("enabled", [True, False])
 def test_bias_knob_moves_the_group_default_rate(enabled: bool) -> None:
-    data = generate(DemoDataParams(n_customers=6_000, corruption_rate=0.0,
-                                   bias={"enabled": enabled, "log_odds": 1.0}))
+    data = generate(
+        DemoDataParams(
+            n_customers=6_000, corruption_rate=0.0, bias={"enabled": enabled, "log_odds": 1.0}
+        )
+    )
     joined = data.applications.merge(data.customers, on="customer_id")
     rates = joined.groupby("gender")["defaulted"].mean()
     gap = rates["F"] - rates["M"]
@@ -143,8 +148,6 @@ def test_periods_must_fit_before_the_snapshot() -> None:
 
 
 def test_run_length_restarts_per_customer() -> None:
-    from credit_risk.demo_data.generator import _run_length
-
     flags = np.array([1, 1, 0, 1, 1, 1, 1], dtype=bool)
     starts = np.array([1, 0, 0, 0, 0, 1, 0], dtype=bool)
     assert _run_length(flags, starts).tolist() == [1, 2, 0, 1, 2, 1, 2]

@@ -12,7 +12,8 @@ WINDOWS = [3, 6, 12]
 def _history(rows: list[tuple[int, str, float, float, int]]) -> pd.DataFrame:
     """Rows of (customer, statement date, amount due, amount paid, days past due)."""
     frame = pd.DataFrame(
-        rows, columns=["customer_id", "statement_date", "amount_due", "amount_paid", "days_past_due"]
+        rows,
+        columns=["customer_id", "statement_date", "amount_due", "amount_paid", "days_past_due"],
     )
     return frame.assign(
         statement_date=pd.to_datetime(frame["statement_date"]),
@@ -117,9 +118,11 @@ def test_matches_a_brute_force_computation_on_random_data() -> None:
     out = history_features(apps, history, [6]).set_index("application_id")
     for app in apps.itertuples():
         start = app.application_date - pd.DateOffset(months=6)
-        rows = history[(history["customer_id"] == app.customer_id)
-                       & (history["statement_date"] >= start)
-                       & (history["statement_date"] < app.application_date)]
+        rows = history[
+            (history["customer_id"] == app.customer_id)
+            & (history["statement_date"] >= start)
+            & (history["statement_date"] < app.application_date)
+        ]
         got = out.loc[app.application_id]
         assert got["hist_6m_n_statements"] == len(rows)
         assert got["hist_6m_missed"] == (rows["amount_paid"] < rows["amount_due"]).sum()

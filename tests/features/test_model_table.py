@@ -27,9 +27,13 @@ def test_derived_features_at_the_application_date() -> None:
     )
     history = pd.DataFrame(
         {
-            "customer_id": [7], "statement_date": pd.to_datetime(["2024-05-01"]),
-            "credit_limit": [100.0], "balance": [50.0], "amount_due": [5.0],
-            "amount_paid": [5.0], "days_past_due": [0],
+            "customer_id": [7],
+            "statement_date": pd.to_datetime(["2024-05-01"]),
+            "credit_limit": [100.0],
+            "balance": [50.0],
+            "amount_due": [5.0],
+            "amount_paid": [5.0],
+            "days_past_due": [0],
         }
     )
     table = build_model_table(apps, customers, history, [3])
@@ -44,6 +48,8 @@ def test_derived_features_at_the_application_date() -> None:
 
 
 def test_every_feature_has_a_definition() -> None:
-    assert definition("hist_12m_worst_dpd") == "Worst days past due in the 12 months before the date."
+    assert (
+        definition("hist_12m_worst_dpd") == "Worst days past due in the 12 months before the date."
+    )
     assert definition("income").startswith("Declared annual income")
     assert definition("unknown_column") is None

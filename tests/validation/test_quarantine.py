@@ -58,7 +58,9 @@ def test_every_raw_row_is_valid_or_quarantined(
     assert outcome.quarantine["source_row"].is_unique
     assert set(outcome.quarantine["dataset"]) == {name}
     assert outcome.summary["rows_quarantined"] == len(outcome.quarantine)
-    SCHEMAS[name].validate(outcome.valid.astype({c: "Int64" for c in outcome.valid.select_dtypes("int64")}))
+    SCHEMAS[name].validate(
+        outcome.valid.astype({c: "Int64" for c in outcome.valid.select_dtypes("int64")})
+    )
 
 
 def test_quarantine_keeps_the_original_row_and_its_reasons(settings: ValidationSettings) -> None:
@@ -103,7 +105,8 @@ def test_unreadable_value_is_quarantined(settings: ValidationSettings) -> None:
     raw.loc[1, "dependents"] = 1.5
     outcome = _run(raw, settings)
     assert outcome.quarantine["failed_checks"].tolist() == [
-        "income:coerce_to_float64", "dependents:coerce_to_Int64",
+        "income:coerce_to_float64",
+        "dependents:coerce_to_Int64",
     ]
     assert outcome.valid["customer_id"].tolist() == [3]
 
@@ -120,8 +123,9 @@ def test_exact_duplicates_keep_the_first_conflicting_ones_go(settings: Validatio
     raw = pd.concat([raw, raw.iloc[[0]], raw.iloc[[1]].assign(dependents=4)], ignore_index=True)
     outcome = _run(raw, settings)
     assert outcome.valid["customer_id"].tolist() == [1, 3]
-    reasons = dict(zip(outcome.quarantine["source_row"], outcome.quarantine["failed_checks"],
-                       strict=True))
+    reasons = dict(
+        zip(outcome.quarantine["source_row"], outcome.quarantine["failed_checks"], strict=True)
+    )
     assert reasons == {
         1: "customer_id:conflicting_duplicate_id",
         3: "*:duplicate_row",

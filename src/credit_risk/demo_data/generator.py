@@ -16,7 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from credit_risk.demo_data.corruption import corrupt_applications, corrupt_customers, corrupt_history
+from credit_risk.demo_data.corruption import (
+    corrupt_applications,
+    corrupt_customers,
+    corrupt_history,
+)
 from credit_risk.demo_data.params import DemoDataParams, add_months
 from credit_risk.demo_data.risk import calibrate_intercept, observable_log_odds
 
@@ -66,7 +70,11 @@ def generate(params: DemoDataParams) -> DemoData:
     logger.info(
         "Drew %d customers, %d applications (default rate %.3f), %d history rows, "
         "%d scoring applications",
-        len(customers), len(apps), apps["defaulted"].mean(), len(history), len(batch),
+        len(customers),
+        len(apps),
+        apps["defaulted"].mean(),
+        len(history),
+        len(batch),
     )
     rate = params.corruption_rate
     return DemoData(
@@ -134,7 +142,9 @@ def _history(
     due = np.maximum(25.0, 0.03 * balance).round(2)
     miss_p = 1 / (1 + np.exp(-(-3.0 - 1.3 * discipline[owner] + 1.5 * (util > 0.9))))
     missed = rng.random(len(owner)) < miss_p
-    paid = np.where(missed, due * rng.uniform(0, 0.6, len(owner)), due * rng.uniform(1, 3, len(owner)))
+    paid = np.where(
+        missed, due * rng.uniform(0, 0.6, len(owner)), due * rng.uniform(1, 3, len(owner))
+    )
     run = _run_length(missed, step == 0)
     dpd = np.where(run > 0, np.minimum(30 * run, 180) - rng.integers(0, 15, len(owner)), 0)
     return pd.DataFrame(
@@ -165,15 +175,26 @@ def _applications(
     scoring: bool,
 ) -> pd.DataFrame:
     n_cust = params.n_customers
-    customer = np.concatenate([rng.permutation(n_cust)[: min(size, n_cust)], rng.integers(0, n_cust, max(0, size - n_cust))])
+    customer = np.concatenate(
+        [
+            rng.permutation(n_cust)[: min(size, n_cust)],
+            rng.integers(0, n_cust, max(0, size - n_cust)),
+        ]
+    )
     period_start = np.datetime64(params.scoring_start if scoring else params.start_date, "D")
     months = params.scoring_months if scoring else params.application_months
-    period_end = np.datetime64(add_months(params.scoring_start if scoring else params.start_date, months), "D")
+    period_end = np.datetime64(
+        add_months(params.scoring_start if scoring else params.start_date, months), "D"
+    )
     days = rng.integers(0, int((period_end - period_start).astype(int)), size)
     drift = params.drift if scoring and params.drift.enabled else None
     term_p = [0.15, 0.3, 0.3, 0.15, 0.1]
     if drift is not None:
-        term_p = [*(np.array(term_p[:3]) / sum(term_p[:3]) * (1 - drift.long_term_share)), drift.long_term_share / 2, drift.long_term_share / 2]
+        term_p = [
+            *(np.array(term_p[:3]) / sum(term_p[:3]) * (1 - drift.long_term_share)),
+            drift.long_term_share / 2,
+            drift.long_term_share / 2,
+        ]
     amount = rng.lognormal(np.log(7_000), 0.6, size) * (drift.amount_multiplier if drift else 1.0)
     channel = rng.choice(CHANNELS, size, p=[0.25, 0.4, 0.15, 0.2]).astype(object)
     if drift is not None:
@@ -201,8 +222,14 @@ def _ground_truth(
     applications: pd.DataFrame,
 ) -> pd.DataFrame:
     logit = observable_log_odds(applications, customers, history, params.bias)
-    noise = rng.normal(0.0, params.noise_sd, len(logit)) if params.noise_sd > 0 else np.zeros(len(logit))
-    in_batch = applications["application_date"].to_numpy() >= np.datetime64(params.scoring_start, "D")
+    noise = (
+        rng.normal(0.0, params.noise_sd, len(logit))
+        if params.noise_sd > 0
+        else np.zeros(len(logit))
+    )
+    in_batch = applications["application_date"].to_numpy() >= np.datetime64(
+        params.scoring_start, "D"
+    )
     intercept = calibrate_intercept(logit[~in_batch] + noise[~in_batch], params.target_default_rate)
     true_pd = 1 / (1 + np.exp(-(logit + noise + intercept)))
     # E[sigmoid(x + e)] for e ~ N(0, s^2) is close to sigmoid(x / sqrt(1 + pi s^2 / 8)):

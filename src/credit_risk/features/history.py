@@ -20,8 +20,13 @@ _DAY_BITS = 22  # 2**22 days is more than 11,000 years: room for any date span
 _NAN = np.nan
 
 HISTORY_COLUMNS = [
-    "customer_id", "statement_date", "credit_limit", "balance",
-    "amount_due", "amount_paid", "days_past_due",
+    "customer_id",
+    "statement_date",
+    "credit_limit",
+    "balance",
+    "amount_due",
+    "amount_paid",
+    "days_past_due",
 ]
 
 
@@ -37,8 +42,12 @@ def history_feature_names(windows: list[int]) -> list[str]:
     names = ["hist_n_statements", "hist_months_since_last_missed"]
     for k in windows:
         names += [
-            f"hist_{k}m_n_statements", f"hist_{k}m_missed", f"hist_{k}m_worst_dpd",
-            f"hist_{k}m_mean_dpd", f"hist_{k}m_mean_utilisation", f"hist_{k}m_payment_ratio",
+            f"hist_{k}m_n_statements",
+            f"hist_{k}m_missed",
+            f"hist_{k}m_worst_dpd",
+            f"hist_{k}m_mean_dpd",
+            f"hist_{k}m_mean_utilisation",
+            f"hist_{k}m_payment_ratio",
             f"hist_{k}m_utilisation_trend",
         ]
     return names
@@ -132,15 +141,22 @@ def _prefix_sums(hist: pd.DataFrame) -> dict[str, np.ndarray]:
     month -= month.min() if month.size else 0.0
     missed = (paid < due).astype(np.float64)
     parts = {
-        "missed": missed, "dpd": hist["days_past_due"].to_numpy(dtype=np.float64),
-        "util": util, "paid": paid, "due": due,
-        "t": month, "tt": month * month, "tu": month * util,
+        "missed": missed,
+        "dpd": hist["days_past_due"].to_numpy(dtype=np.float64),
+        "util": util,
+        "paid": paid,
+        "due": due,
+        "t": month,
+        "tt": month * month,
+        "tu": month * util,
     }
     sums = {name: np.concatenate([[0.0], np.cumsum(values)]) for name, values in parts.items()}
     positions = np.arange(len(missed))
-    sums["missed_at"] = np.maximum.accumulate(np.where(missed > 0, positions, -1)) if len(
-        missed
-    ) else np.array([], dtype=np.int64)
+    sums["missed_at"] = (
+        np.maximum.accumulate(np.where(missed > 0, positions, -1))
+        if len(missed)
+        else np.array([], dtype=np.int64)
+    )
     return sums
 
 
@@ -157,16 +173,20 @@ def _window(
     due = total("due")
     sum_t, sum_u = total("t"), total("util")
     denominator = n * total("tt") - sum_t**2
-    trend = np.where(denominator > 0, (n * total("tu") - sum_t * sum_u) / np.where(
-        denominator > 0, denominator, 1.0), _NAN)
+    trend = np.where(
+        denominator > 0,
+        (n * total("tu") - sum_t * sum_u) / np.where(denominator > 0, denominator, 1.0),
+        _NAN,
+    )
     return {
         f"hist_{k}m_n_statements": (end - start).astype(np.int64),
         f"hist_{k}m_missed": total("missed").round().astype(np.int64),
         f"hist_{k}m_worst_dpd": np.where(some, worst.query(start, end), _NAN),
         f"hist_{k}m_mean_dpd": np.where(some, total("dpd") / safe, _NAN),
         f"hist_{k}m_mean_utilisation": np.where(some, sum_u / safe, _NAN),
-        f"hist_{k}m_payment_ratio": np.where(due > 0, total("paid") / np.where(due > 0, due, 1.0),
-                                             _NAN),
+        f"hist_{k}m_payment_ratio": np.where(
+            due > 0, total("paid") / np.where(due > 0, due, 1.0), _NAN
+        ),
         f"hist_{k}m_utilisation_trend": trend,
     }
 

@@ -88,15 +88,14 @@ def build_model_table(
     age = (when - table["birth_date"]).dt.days / 365.25
     rate = table["interest_rate"] / 12
     term = table["term_months"].astype("float64")
-    instalment = table["amount"] * np.where(
-        rate > 0, rate / (1 - (1 + rate) ** -term), 1 / term
-    )
+    instalment = table["amount"] * np.where(rate > 0, rate / (1 - (1 + rate) ** -term), 1 / term)
     income = table["income"].where(table["income"] > 0)
     derived = pd.DataFrame(
         {
             "age": age.round(2),
-            "age_band": pd.cut(age, [*AGE_BANDS, np.inf], right=False, labels=AGE_BAND_LABELS)
-            .astype("str"),
+            "age_band": pd.cut(
+                age, [*AGE_BANDS, np.inf], right=False, labels=AGE_BAND_LABELS
+            ).astype("str"),
             "customer_tenure_days": (when - table["signup_date"]).dt.days.astype("float64"),
             "monthly_instalment": instalment.round(2),
             "instalment_to_income": instalment / (income / 12),

@@ -1,0 +1,1 @@
+"""Kedro pipelines, discovered by ``find_pipelines``."""

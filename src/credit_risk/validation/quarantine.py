@@ -105,7 +105,10 @@ def validate_table(
     summary = _summary(dataset, len(raw), len(valid), failed)
     logger.info(
         "Validated '%s': %d rows in, %d valid, %d quarantined",
-        dataset, len(raw), len(valid), len(quarantine),
+        dataset,
+        len(raw),
+        len(valid),
+        len(quarantine),
     )
     return ValidationOutcome(valid=valid, quarantine=quarantine, summary=summary)
 
@@ -115,21 +118,26 @@ def _check_structure(
 ) -> None:
     if frame.empty:
         raise DataContractError(
-            dataset, None, "expected at least one row, got 0",
+            dataset,
+            None,
+            "expected at least one row, got 0",
             f"check the file the catalog entry '{dataset}' points to and the step that writes it",
         )
     for name, column in schema.columns.items():
         if name not in frame.columns:
             source = {v: k for k, v in spec.rename.items()}.get(name, name)
             raise DataContractError(
-                dataset, name,
+                dataset,
+                name,
                 f"required column is missing{close_matches(source, frame.columns)}",
                 f"add the column to the source, or map its name under 'rename' for "
                 f"'{dataset}' in conf/base/parameters_data_processing.yml",
             )
         if not column.nullable and frame[name].isna().all():
             raise DataContractError(
-                dataset, name, f"every one of the {len(frame)} values is null, and it is required",
+                dataset,
+                name,
+                f"every one of the {len(frame)} values is null, and it is required",
                 "check the export that produced this column; a required column cannot be empty",
             )
 
@@ -183,7 +191,8 @@ def _check_coercion_rate(
     if share > settings.max_coercion_failure_rate:
         examples = ", ".join(repr(v) for v in before[lost].astype(str).unique()[:3])
         raise DataContractError(
-            dataset, name,
+            dataset,
+            name,
             f"expected values of type {target}, got {share:.0%} that cannot be read as one "
             f"(such as {examples})",
             "fix the column's type in the source; a few bad values are quarantined, "
@@ -227,8 +236,11 @@ def _duplicates(frame: pd.DataFrame, id_columns: list[str]) -> pd.DataFrame:
         [
             pd.DataFrame({"row": np.flatnonzero(exact), "column": "*", "check": "duplicate_row"}),
             pd.DataFrame(
-                {"row": conflicting, "column": ",".join(id_columns),
-                 "check": "conflicting_duplicate_id"}
+                {
+                    "row": conflicting,
+                    "column": ",".join(id_columns),
+                    "check": "conflicting_duplicate_id",
+                }
             ),
         ],
         ignore_index=True,
@@ -253,10 +265,10 @@ def _schema_failures(frame: pd.DataFrame, schema: pa.DataFrameSchema, dataset: s
         if not structural.empty:
             first = structural.iloc[0]
             raise DataContractError(
-                dataset, str(first["column"]),
+                dataset,
+                str(first["column"]),
                 f"failed the check '{first['check']}' as a whole (got {first['failure_case']!r})",
-                "fix the column in the source so it matches the schema in "
-                "src/credit_risk/schemas",
+                "fix the column in the source so it matches the schema in src/credit_risk/schemas",
             ) from exc
         return pd.DataFrame(
             {
@@ -289,8 +301,12 @@ def quarantine_rows(raw: pd.DataFrame, failed: pd.DataFrame, dataset: str) -> pd
         A frame with :data:`QUARANTINE_COLUMNS`, ordered by source row.
     """
     if failed.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else "str")
-                             for c in QUARANTINE_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="int64" if c == "source_row" else "str")
+                for c in QUARANTINE_COLUMNS
+            }
+        )
     labels = failed["column"].astype(str) + ":" + failed["check"].astype(str)
     reasons = labels.groupby(failed["row"].to_numpy(dtype=np.int64)).agg(
         lambda s: "; ".join(dict.fromkeys(s))

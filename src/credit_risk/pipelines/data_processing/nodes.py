@@ -121,7 +121,8 @@ def enforce_references(
     shared = np.intersect1d(applications["application_id"], scoring_batch["application_id"])
     if shared.size:
         raise DataContractError(
-            "scoring_batch", "application_id",
+            "scoring_batch",
+            "application_id",
             f"{shared.size} ids also appear in 'applications' (such as {shared[:3].tolist()}): "
             "a scored application would be one the model was trained on",
             "give the batch its own ids, or remove the labelled rows from the batch",
@@ -130,8 +131,13 @@ def enforce_references(
     kept, quarantines, failures = {}, [], []
     for name, frame in (("applications", applications), ("repayment_history", repayment_history)):
         orphan = ~np.isin(frame["customer_id"].to_numpy(), known)
-        failed = pd.DataFrame({"row": np.flatnonzero(orphan), "column": "customer_id",
-                               "check": "foreign_key(customers)"})
+        failed = pd.DataFrame(
+            {
+                "row": np.flatnonzero(orphan),
+                "column": "customer_id",
+                "check": "foreign_key(customers)",
+            }
+        )
         quarantines.append(quarantine_rows(frame, failed, name))
         failures.append({"dataset": name, "rows": int(orphan.sum())})
         kept[name] = frame.loc[~orphan].reset_index(drop=True)
@@ -173,13 +179,21 @@ def build_validation_report(
     for orphans in references["orphans"]:
         entry = datasets[orphans["dataset"]]
         if orphans["rows"]:
-            entry["failures"] = [*entry["failures"], {"column": "customer_id",
-                                 "check": "foreign_key(customers)", "rows": orphans["rows"],
-                                 "share": round(orphans["rows"] / entry["rows_in"], 6)}]
+            entry["failures"] = [
+                *entry["failures"],
+                {
+                    "column": "customer_id",
+                    "check": "foreign_key(customers)",
+                    "rows": orphans["rows"],
+                    "share": round(orphans["rows"] / entry["rows_in"], 6),
+                },
+            ]
         entry["rows_valid"] -= orphans["rows"]
         entry["rows_quarantined"] += orphans["rows"]
-    totals = {k: sum(d[k] for d in datasets.values())
-              for k in ("rows_in", "rows_valid", "rows_quarantined")}
+    totals = {
+        k: sum(d[k] for d in datasets.values())
+        for k in ("rows_in", "rows_valid", "rows_quarantined")
+    }
     return {"totals": totals, "datasets": datasets}
 
 

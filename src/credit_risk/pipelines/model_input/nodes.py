@@ -65,13 +65,16 @@ def _check_banned(contract: DataContract) -> None:
     banned = [c for c in contract.features if c in set(contract.banned_columns)]
     if banned:
         raise DataContractError(
-            contract.dataset, banned[0],
+            contract.dataset,
+            banned[0],
             "is listed as a feature but is banned: it is known to leak the label",
             "remove it from categorical_columns/numeric_columns in the data contract",
         )
     if contract.target_column in contract.sensitive_columns:
         raise DataContractError(
-            contract.dataset, contract.target_column, "the target cannot be a sensitive column",
+            contract.dataset,
+            contract.target_column,
+            "the target cannot be a sensitive column",
             "remove it from sensitive_columns in the data contract",
         )
 
@@ -80,7 +83,8 @@ def _check_target(table: pd.DataFrame, contract: DataContract) -> None:
     classes = sorted(table[contract.target_column].unique().tolist())
     if len(classes) < 2:
         raise DataContractError(
-            contract.dataset, contract.target_column,
+            contract.dataset,
+            contract.target_column,
             f"expected two classes (0 and 1), got only {classes} in {len(table)} valid rows",
             "a model cannot learn from one class: check the label's source and that the "
             "period covered includes both outcomes",
@@ -93,7 +97,8 @@ def _check_leakage(table: pd.DataFrame, contract: DataContract) -> None:
         auc = _single_feature_auc(table[name], target)
         if auc >= contract.leakage_auc_threshold:
             raise DataContractError(
-                contract.dataset, name,
+                contract.dataset,
+                name,
                 f"separates the target on its own with AUC {auc:.4f} (>= leakage_auc_threshold "
                 f"{contract.leakage_auc_threshold}): it most likely records the outcome",
                 "drop it from the contract's features and add it to banned_columns, or raise "
@@ -168,8 +173,12 @@ def describe_feature_table(
 
 
 def _role(name: str, contract: DataContract) -> str:
-    roles = {contract.id_column: "id", contract.date_column: "date",
-             contract.target_column: "target", contract.group_column: "group"}
+    roles = {
+        contract.id_column: "id",
+        contract.date_column: "date",
+        contract.target_column: "target",
+        contract.group_column: "group",
+    }
     if name in roles:
         return roles[name]
     if name in contract.features:
@@ -234,7 +243,10 @@ def split_model_input(
     summary["train"]["fold_sizes"] = train["fold"].value_counts().sort_index().tolist()
     logger.info(
         "Split %d rows: train %d, validation %d, test %d",
-        len(feature_table), len(parts["train"]), len(parts["validation"]), len(parts["test"]),
+        len(feature_table),
+        len(parts["train"]),
+        len(parts["validation"]),
+        len(parts["test"]),
     )
     reset = {k: v.reset_index(drop=True) for k, v in parts.items()}
     return train.reset_index(drop=True), reset["validation"], reset["test"], summary
@@ -244,7 +256,8 @@ def _check_split(name: str, part: pd.DataFrame, contract: DataContract, split: S
     classes = part[contract.target_column].nunique()
     if classes < 2:
         raise DataContractError(
-            contract.dataset, contract.date_column,
+            contract.dataset,
+            contract.date_column,
             f"the {name} split holds {len(part)} rows and {classes} target class(es); "
             "it needs both classes",
             f"shorten test_months ({split.test_months}) or validation_months "

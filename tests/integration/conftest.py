@@ -1,0 +1,44 @@
+"""Whole runs through KedroSession, in a temporary copy of the project."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+
+PROJECT = Path(__file__).resolve().parents[2]
+SMALL = {"demo_data": {"n_customers": 1_500}}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's configuration with empty data folders."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copytree(PROJECT / "conf", root / "conf", ignore=shutil.ignore_patterns("local"))
+    (root / "conf" / "local").mkdir()
+    for name in ("pyproject.toml", ".telemetry"):
+        shutil.copy(PROJECT / name, root / name)
+    (root / "src").mkdir()  # the package itself is imported from the installed project
+    return root
+
+
+Runner = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def run(project: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
+    """Run pipelines in the copy, with small demo data unless told otherwise."""
+    monkeypatch.chdir(project)
+
+    def _run(pipelines: list[str], params: dict[str, Any] | None = None) -> dict[str, Any]:
+        bootstrap_project(project)
+        with KedroSession.create(project_path=project, runtime_params=params or SMALL) as session:
+            return session.run(pipeline_names=pipelines)
+
+    return _run
