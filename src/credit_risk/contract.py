@@ -61,7 +61,7 @@ class DataContract(BaseModel):
             )
         return self
 
-    def schema(self) -> pa.DataFrameSchema:
+    def pandera_schema(self) -> pa.DataFrameSchema:
         """The pandera schema of a valid model-table row under this contract.
 
         Returns:

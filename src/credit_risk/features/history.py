@@ -168,7 +168,7 @@ def _window(
     safe = np.where(some, n, 1.0)
 
     def total(name: str) -> np.ndarray:
-        return s[name][end] - s[name][start]
+        return np.asarray(s[name][end] - s[name][start], dtype=np.float64)
 
     due = total("due")
     sum_t, sum_u = total("t"), total("util")

@@ -168,15 +168,15 @@ def _coerce(
 
 
 def _convert(values: pd.Series, target: str) -> pd.Series:
+    dtype = pd.api.types.pandas_dtype(target)
     if target.startswith("datetime64"):
-        if pd.api.types.is_datetime64_any_dtype(values):
-            return values.astype(target)
-        return pd.to_datetime(values, errors="coerce", format="ISO8601").astype(target)
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    if target == "Int64":
-        integral = numbers.where(np.isclose(numbers, np.round(numbers)) | numbers.isna())
-        return integral.astype("Int64")
-    return numbers.astype(target)
+        if not pd.api.types.is_datetime64_any_dtype(values):
+            values = pd.to_datetime(values, errors="coerce", format="ISO8601")
+        return values.astype(dtype)
+    numbers = pd.to_numeric(values, errors="coerce").astype(np.float64)
+    if target == "Int64":  # a fractional value cannot be read as an integer
+        numbers = numbers.where(np.isclose(numbers, np.round(numbers)) | numbers.isna())
+    return numbers.astype(dtype)
 
 
 def _check_coercion_rate(
@@ -223,8 +223,9 @@ def _normalise_categories(
     )
     canonical = {str(a).lower(): str(a) for a in allowed}
     canonical.update({k.lower(): v for k, v in aliases.items()})
-    mapped = np.append(clean.map(lambda v: canonical.get(v, v)).to_numpy(dtype=object), None)
-    return pd.Series(mapped[codes], index=values.index, dtype="str")
+    mapped = clean.map(lambda v: canonical.get(v, v)).to_numpy(dtype=object)
+    with_null = np.concatenate([mapped, np.array([None], dtype=object)])  # code -1 is null
+    return pd.Series(with_null[codes], index=values.index, dtype="str")
 
 
 def _duplicates(frame: pd.DataFrame, id_columns: list[str]) -> pd.DataFrame:
@@ -327,9 +328,9 @@ def quarantine_rows(raw: pd.DataFrame, failed: pd.DataFrame, dataset: str) -> pd
 
 def _summary(dataset: str, rows_in: int, rows_valid: int, failed: pd.DataFrame) -> dict[str, Any]:
     counts = (
-        failed.groupby(["column", "check"])["row"].nunique().sort_values(ascending=False)
-        if not failed.empty
-        else pd.Series(dtype="int64")
+        failed.groupby(["column", "check"], as_index=False)
+        .agg(rows=("row", "nunique"))
+        .sort_values("rows", ascending=False, kind="stable")
     )
     return {
         "dataset": dataset,
@@ -338,6 +339,6 @@ def _summary(dataset: str, rows_in: int, rows_valid: int, failed: pd.DataFrame) 
         "rows_quarantined": rows_in - rows_valid,
         "failures": [
             {"column": col, "check": chk, "rows": int(n), "share": round(n / rows_in, 6)}
-            for (col, chk), n in counts.items()
+            for col, chk, n in counts.itertuples(index=False)
         ],
     }

@@ -52,7 +52,7 @@ def validate_model_table(
     """
     _check_banned(contract)
     outcome: ValidationOutcome = validate_table(
-        model_table, contract.schema(), contract.dataset, contract.source_spec(), validation
+        model_table, contract.pandera_schema(), contract.dataset, contract.source_spec(), validation
     )
     table = outcome.valid[contract.columns]
     _check_target(table, contract)
