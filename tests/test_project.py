@@ -25,8 +25,11 @@ def test_registered_pipelines_and_named_nodes() -> None:
 
 def test_every_catalog_entry_has_a_layer() -> None:
     catalog = yaml.safe_load((PROJECT / "conf/base/catalog.yml").read_text())
-    missing = [name for name, entry in catalog.items()
-               if "layer" not in entry.get("metadata", {}).get("kedro-viz", {})]
+    missing = [
+        name
+        for name, entry in catalog.items()
+        if "layer" not in entry.get("metadata", {}).get("kedro-viz", {})
+    ]
     assert missing == []
 
 
@@ -38,5 +41,6 @@ def test_every_pipeline_dataset_is_in_the_catalog_or_a_parameter() -> None:
     for name in pipelines["__default__"].datasets():
         if name.startswith("params:") or name in catalog:
             continue
-        assert any(name.startswith(p) and name.endswith(s)
-                   for p, s in zip(patterns, suffixes, strict=True)), name
+        assert any(
+            name.startswith(p) and name.endswith(s) for p, s in zip(patterns, suffixes, strict=True)
+        ), name

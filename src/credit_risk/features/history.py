@@ -70,28 +70,33 @@ def history_features(
     """
     hist = _sorted(history)
     day0 = _day0(hist, applications)
-    keys, codes = _keys(hist, applications, day0)
+    prepared = _Prepared(hist, day0)
+    codes = prepared.codes_of(applications["customer_id"].to_numpy())
     app_days = _days(applications["application_date"], day0)
-    end = np.searchsorted(keys, codes + app_days, side="left")
-    series = _prefix_sums(hist)
+    # Sorted needles make every searchsorted and gather below cache-friendly; moving a
+    # date back k months keeps that order, so one sort serves every window.
+    order = np.argsort(codes + app_days, kind="stable")
+    codes, app_days = codes[order], app_days[order]
+    dates = applications["application_date"].iloc[order]
+    end = np.searchsorted(prepared.keys, codes + app_days)
+    first = np.searchsorted(prepared.keys, codes)
+    app_month = dates.to_numpy().astype("datetime64[M]").astype(np.int64)
     out: dict[str, np.ndarray] = {
-        "application_id": applications["application_id"].to_numpy(),
-        "hist_n_statements": end - np.searchsorted(keys, codes, side="left"),
-        "hist_months_since_last_missed": _months_since_last_missed(
-            hist, series["missed_at"], end, codes, keys, applications["application_date"]
-        ),
+        "application_id": applications["application_id"].to_numpy()[order],
+        "hist_n_statements": end - first,
+        "hist_months_since_last_missed": prepared.months_since_last_missed(first, end, app_month),
     }
     starts = {
-        k: np.searchsorted(
-            keys, codes + _days(applications["application_date"] - pd.DateOffset(months=k), day0)
-        )
+        k: np.searchsorted(prepared.keys, codes + _days(dates - pd.DateOffset(months=k), day0))
         for k in windows
     }
     longest = max((int((end - s).max(initial=0)) for s in starts.values()), default=0)
     worst = _RangeMax(hist["days_past_due"].to_numpy(dtype=np.float32), longest)
     for k, start in starts.items():
-        out.update(_window(k, start, end, series, worst))
-    return pd.DataFrame(out)
+        out.update(_window(k, start, end, prepared.totals(start, end), worst))
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return pd.DataFrame(out).take(inverse).reset_index(drop=True)
 
 
 def _sorted(history: pd.DataFrame) -> pd.DataFrame:
@@ -117,96 +122,78 @@ def _days(dates: pd.Series, day0: np.datetime64) -> np.ndarray:
     return days
 
 
-def _keys(
-    hist: pd.DataFrame, applications: pd.DataFrame, day0: np.datetime64
-) -> tuple[np.ndarray, np.ndarray]:
-    """Integer keys ``customer_code << bits | day`` for history rows and the apps' customers."""
-    uniques = pd.unique(hist["customer_id"].to_numpy())  # sorted, since hist is
-    hist_codes = np.searchsorted(uniques, hist["customer_id"].to_numpy()).astype(np.int64)
-    app_ids = applications["customer_id"].to_numpy()
-    pos = np.minimum(np.searchsorted(uniques, app_ids), max(len(uniques) - 1, 0))
-    known = (uniques[pos] == app_ids) if len(uniques) else np.zeros(len(app_ids), dtype=bool)
-    # A customer without history gets a code past every history row: empty windows.
-    app_codes = np.where(known, pos, len(uniques)).astype(np.int64)
-    keys = (hist_codes << _DAY_BITS) | _days(hist["statement_date"], day0)
-    return keys, app_codes << _DAY_BITS
+# Columns of the prefix-sum matrix.
+_MISSED, _DPD, _UTIL, _PAID, _DUE, _T, _TT, _TU = range(8)
 
 
-def _prefix_sums(hist: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Prefix sums (with a leading 0) of the per-statement quantities windows add up."""
-    due = hist["amount_due"].to_numpy(dtype=np.float64)
-    paid = hist["amount_paid"].to_numpy(dtype=np.float64)
-    util = hist["balance"].to_numpy(dtype=np.float64) / hist["credit_limit"].to_numpy(np.float64)
-    month = hist["statement_date"].to_numpy().astype("datetime64[M]").astype(np.float64)
-    month -= month.min() if month.size else 0.0
-    missed = (paid < due).astype(np.float64)
-    parts = {
-        "missed": missed,
-        "dpd": hist["days_past_due"].to_numpy(dtype=np.float64),
-        "util": util,
-        "paid": paid,
-        "due": due,
-        "t": month,
-        "tt": month * month,
-        "tu": month * util,
-    }
-    sums = {name: np.concatenate([[0.0], np.cumsum(values)]) for name, values in parts.items()}
-    positions = np.arange(len(missed))
-    sums["missed_at"] = (
-        np.maximum.accumulate(np.where(missed > 0, positions, -1))
-        if len(missed)
-        else np.array([], dtype=np.int64)
-    )
-    return sums
+class _Prepared:
+    """The sorted history as integer keys, prefix sums and last-missed positions."""
+
+    def __init__(self, hist: pd.DataFrame, day0: np.datetime64) -> None:
+        ids = hist["customer_id"].to_numpy()
+        change = np.concatenate([[True], ids[1:] != ids[:-1]]) if len(ids) else np.array([])
+        self.customers = ids[change.astype(bool)]  # sorted, one per customer
+        codes = np.cumsum(change).astype(np.int64) - 1
+        self.keys = (codes << _DAY_BITS) | _days(hist["statement_date"], day0)
+        month = hist["statement_date"].to_numpy().astype("datetime64[M]").astype(np.int64)
+        self.month = month
+        due = hist["amount_due"].to_numpy(dtype=np.float64)
+        paid = hist["amount_paid"].to_numpy(dtype=np.float64)
+        util = hist["balance"].to_numpy(np.float64) / hist["credit_limit"].to_numpy(np.float64)
+        t = (month - (month.min() if month.size else 0)).astype(np.float64)
+        missed = paid < due
+        parts = (missed, hist["days_past_due"].to_numpy(np.float64), util, paid, due, t, t * t,
+                 t * util)  # fmt: skip
+        # Row i holds the sums over statements [0, i): row-wise gathers fetch one cache line.
+        self.prefix = np.zeros((len(hist) + 1, len(parts)))
+        for column, values in enumerate(parts):
+            np.cumsum(values, out=self.prefix[1:, column])
+        positions = np.where(missed, np.arange(len(missed)), -1)
+        self.missed_at = np.maximum.accumulate(positions) if len(positions) else positions
+
+    def codes_of(self, customer_ids: np.ndarray) -> np.ndarray:
+        """Key prefixes of customers; one without history gets a code past every row."""
+        pos = np.searchsorted(self.customers, customer_ids)
+        clipped = np.minimum(pos, max(len(self.customers) - 1, 0))
+        known = (self.customers[clipped] == customer_ids) if len(self.customers) else False
+        return np.where(known, pos, len(self.customers)).astype(np.int64) << _DAY_BITS
+
+    def totals(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Sums of every prefix column over each ``[start, end)``: shape (n, 8)."""
+        return np.asarray(self.prefix[end] - self.prefix[start])
+
+    def months_since_last_missed(
+        self, first: np.ndarray, end: np.ndarray, app_month: np.ndarray
+    ) -> np.ndarray:
+        """Whole months from the last missed payment before the date; NaN if none."""
+        if not len(self.missed_at):
+            return np.full(len(end), _NAN)
+        last = np.where(end > first, self.missed_at[np.maximum(end - 1, 0)], -1)
+        found = last >= first
+        return np.where(found, app_month - self.month[np.where(found, last, 0)], _NAN)
 
 
 def _window(
-    k: int, start: np.ndarray, end: np.ndarray, s: dict[str, np.ndarray], worst: _RangeMax
+    k: int, start: np.ndarray, end: np.ndarray, sums: np.ndarray, worst: _RangeMax
 ) -> dict[str, np.ndarray]:
     n = (end - start).astype(np.float64)
     some = n > 0
     safe = np.where(some, n, 1.0)
-
-    def total(name: str) -> np.ndarray:
-        return np.asarray(s[name][end] - s[name][start], dtype=np.float64)
-
-    due = total("due")
-    sum_t, sum_u = total("t"), total("util")
-    denominator = n * total("tt") - sum_t**2
-    trend = np.where(
-        denominator > 0,
-        (n * total("tu") - sum_t * sum_u) / np.where(denominator > 0, denominator, 1.0),
-        _NAN,
-    )
+    due, sum_t, sum_u = sums[:, _DUE], sums[:, _T], sums[:, _UTIL]
+    denominator = n * sums[:, _TT] - sum_t**2
+    fits = denominator > 1e-9
+    trend = (n * sums[:, _TU] - sum_t * sum_u) / np.where(fits, denominator, 1.0)
     return {
         f"hist_{k}m_n_statements": (end - start).astype(np.int64),
-        f"hist_{k}m_missed": total("missed").round().astype(np.int64),
+        f"hist_{k}m_missed": sums[:, _MISSED].round().astype(np.int64),
         f"hist_{k}m_worst_dpd": np.where(some, worst.query(start, end), _NAN),
-        f"hist_{k}m_mean_dpd": np.where(some, total("dpd") / safe, _NAN),
+        f"hist_{k}m_mean_dpd": np.where(some, sums[:, _DPD] / safe, _NAN),
         f"hist_{k}m_mean_utilisation": np.where(some, sum_u / safe, _NAN),
         f"hist_{k}m_payment_ratio": np.where(
-            due > 0, total("paid") / np.where(due > 0, due, 1.0), _NAN
+            due > 0, sums[:, _PAID] / np.where(due > 0, due, 1.0), _NAN
         ),
-        f"hist_{k}m_utilisation_trend": trend,
+        f"hist_{k}m_utilisation_trend": np.where(fits, trend, _NAN),
     }
-
-
-def _months_since_last_missed(
-    hist: pd.DataFrame,
-    missed_at: np.ndarray,
-    end: np.ndarray,
-    codes: np.ndarray,
-    keys: np.ndarray,
-    app_dates: pd.Series,
-) -> np.ndarray:
-    """Whole months from the last missed payment before the date; NaN if none was missed."""
-    first = np.searchsorted(keys, codes, side="left")
-    last = np.where(end > 0, missed_at[np.maximum(end - 1, 0)] if len(missed_at) else -1, -1)
-    found = (last >= first) & (last >= 0) & (end > first)
-    statement = hist["statement_date"].to_numpy().astype("datetime64[M]").astype(np.int64)
-    app_month = app_dates.to_numpy().astype("datetime64[M]").astype(np.int64)
-    months = app_month - statement[np.where(found, last, 0)] if len(statement) else app_month
-    return np.where(found, months, _NAN)
 
 
 class _RangeMax:
