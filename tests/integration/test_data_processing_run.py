@@ -114,3 +114,19 @@ split:
     meta = json.loads(_latest(project / "data/04_feature/feature_table_metadata.json").read_text())
     described = {c["name"]: c["definition"] for c in meta["columns"]}
     assert described["debt_to_income"] == "Monthly debt payments over monthly income."
+
+
+def test_bad_parameters_fail_before_any_node_runs(project: Path, run: Runner) -> None:
+    with pytest.raises(Exception, match=r"n_customers[\s\S]*greater than or equal to 100"):
+        run(["demo_data", "data_processing"], params={"demo_data": {"n_customers": 5}})
+    assert not (project / "data" / "01_raw" / "customers.csv").exists()
+
+
+def test_structural_failure_stops_the_run_naming_dataset_and_column(
+    project: Path, run: Runner
+) -> None:
+    run(["demo_data"])
+    raw = project / "data" / "01_raw" / "customers.csv"
+    pd.read_csv(raw).rename(columns={"income": "annual_inc"}).to_csv(raw, index=False)
+    with pytest.raises(Exception, match="column 'income' of dataset 'customers'"):
+        run(["data_processing"])

@@ -75,11 +75,11 @@ def history_features(
     app_days = _days(applications["application_date"], day0)
     # Sorted needles make every searchsorted and gather below cache-friendly; moving a
     # date back k months keeps that order, so one sort serves every window.
-    order = np.argsort(codes + app_days, kind="stable")
+    order = np.argsort((codes << _DAY_BITS) + app_days, kind="stable")
     codes, app_days = codes[order], app_days[order]
     dates = applications["application_date"].iloc[order]
-    end = np.searchsorted(prepared.keys, codes + app_days)
-    first = np.searchsorted(prepared.keys, codes)
+    first = prepared.starts[codes]
+    end = np.searchsorted(prepared.keys, (codes << _DAY_BITS) + app_days)
     app_month = dates.to_numpy().astype("datetime64[M]").astype(np.int64)
     out: dict[str, np.ndarray] = {
         "application_id": applications["application_id"].to_numpy()[order],
@@ -87,16 +87,25 @@ def history_features(
         "hist_months_since_last_missed": prepared.months_since_last_missed(first, end, app_month),
     }
     starts = {
-        k: np.searchsorted(prepared.keys, codes + _days(dates - pd.DateOffset(months=k), day0))
+        k: np.searchsorted(
+            prepared.keys, (codes << _DAY_BITS) + _days(dates - pd.DateOffset(months=k), day0)
+        )
         for k in windows
     }
     longest = max((int((end - s).max(initial=0)) for s in starts.values()), default=0)
     worst = _RangeMax(hist["days_past_due"].to_numpy(dtype=np.float32), longest)
+    up_to_end = prepared.prefix[end]
     for k, start in starts.items():
-        out.update(_window(k, start, end, prepared.totals(start, end), worst))
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(len(order))
-    return pd.DataFrame(out).take(inverse).reset_index(drop=True)
+        sums = up_to_end - prepared.prefix[start]
+        out.update(_window(k, start, end, sums, worst))
+    return pd.DataFrame({name: _unsort(values, order) for name, values in out.items()})
+
+
+def _unsort(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Put values computed in ``order`` back in the original row order."""
+    restored = np.empty_like(values)
+    restored[order] = values
+    return restored
 
 
 def _sorted(history: pd.DataFrame) -> pd.DataFrame:
@@ -131,9 +140,12 @@ class _Prepared:
 
     def __init__(self, hist: pd.DataFrame, day0: np.datetime64) -> None:
         ids = hist["customer_id"].to_numpy()
-        change = np.concatenate([[True], ids[1:] != ids[:-1]]) if len(ids) else np.array([])
-        self.customers = ids[change.astype(bool)]  # sorted, one per customer
-        codes = np.cumsum(change).astype(np.int64) - 1
+        change = np.ones(len(ids), dtype=bool)
+        np.not_equal(ids[1:], ids[:-1], out=change[1:])
+        self.customers = pd.Index(ids[change])  # sorted, one per customer
+        # starts[c] is customer c's first row; the extra code len(customers) has no rows.
+        self.starts = np.append(np.flatnonzero(change), len(ids))
+        codes = np.cumsum(change, dtype=np.int64) - 1
         self.keys = (codes << _DAY_BITS) | _days(hist["statement_date"], day0)
         month = hist["statement_date"].to_numpy().astype("datetime64[M]").astype(np.int64)
         self.month = month
@@ -152,15 +164,9 @@ class _Prepared:
         self.missed_at = np.maximum.accumulate(positions) if len(positions) else positions
 
     def codes_of(self, customer_ids: np.ndarray) -> np.ndarray:
-        """Key prefixes of customers; one without history gets a code past every row."""
-        pos = np.searchsorted(self.customers, customer_ids)
-        clipped = np.minimum(pos, max(len(self.customers) - 1, 0))
-        known = (self.customers[clipped] == customer_ids) if len(self.customers) else False
-        return np.where(known, pos, len(self.customers)).astype(np.int64) << _DAY_BITS
-
-    def totals(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """Sums of every prefix column over each ``[start, end)``: shape (n, 8)."""
-        return np.asarray(self.prefix[end] - self.prefix[start])
+        """Customer codes; a customer without history gets ``len(customers)``: no rows."""
+        codes = self.customers.get_indexer(customer_ids)
+        return np.where(codes >= 0, codes, len(self.customers)).astype(np.int64)
 
     def months_since_last_missed(
         self, first: np.ndarray, end: np.ndarray, app_month: np.ndarray
