@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import pandas as pd
+import pandera.pandas as pa
 import pytest
 
+from credit_risk.demo_data import DemoData
 from credit_risk.features.model_table import build_model_table, definition
+from credit_risk.pipelines.data_processing import nodes
+from credit_risk.schemas.features import FeatureTableSchema
+from credit_risk.validation import SourceSpec
+from credit_risk.validation.quarantine import ValidationSettings
 
 
 def test_derived_features_at_the_application_date() -> None:
@@ -53,3 +59,19 @@ def test_every_feature_has_a_definition() -> None:
     )
     assert definition("income").startswith("Declared annual income")
     assert definition("unknown_column") is None
+
+
+def test_feature_schema_catches_an_impossible_feature(
+    demo: DemoData, sources: dict[str, SourceSpec], settings: ValidationSettings
+) -> None:
+    customers = nodes.validate_customers(demo.customers, sources["customers"], settings)[0]
+    apps = nodes.validate_applications(demo.applications, sources["applications"], settings)[0]
+    history = nodes.validate_repayment_history(
+        demo.repayment_history, sources["repayment_history"], settings
+    )[0]
+    apps = apps[apps["customer_id"].isin(customers["customer_id"])]
+    table = build_model_table(apps, customers, history, [3, 6])
+    FeatureTableSchema.validate(table, lazy=True)  # the real features pass
+    broken = table.assign(hist_6m_worst_dpd=-table["hist_6m_worst_dpd"] - 1)
+    with pytest.raises(pa.errors.SchemaErrors, match="hist_6m_worst_dpd"):
+        FeatureTableSchema.validate(broken, lazy=True)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from credit_risk.features.model_table import build_model_table
 from credit_risk.pipelines.model_input.nodes import content_hash
+from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, RepaymentHistorySchema
 from credit_risk.validation import (
     QUARANTINE_COLUMNS,
@@ -213,7 +214,11 @@ def make_model_table(
 
     Returns:
         The model table.
+
+    Raises:
+        pandera.errors.SchemaErrors: When the feature code produced an impossible value.
     """
     table = build_model_table(applications, customers, repayment_history, features.windows)
+    FeatureTableSchema.validate(table, lazy=True)
     logger.info("Model table: %d rows, %d columns", len(table), table.shape[1])
     return table
