@@ -12,7 +12,10 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
 PROJECT = Path(__file__).resolve().parents[2]
-SMALL = {"demo_data": {"n_customers": 1_500}}
+SMALL = {
+    "demo_data": {"n_customers": 1_500},
+    "training": {"tuning": {"n_trials": 3, "show_progress_bar": False}},
+}
 
 
 @pytest.fixture

@@ -154,8 +154,16 @@ class _Prepared:
         util = hist["balance"].to_numpy(np.float64) / hist["credit_limit"].to_numpy(np.float64)
         t = (month - (month.min() if month.size else 0)).astype(np.float64)
         missed = paid < due
-        parts = (missed, hist["days_past_due"].to_numpy(np.float64), util, paid, due, t, t * t,
-                 t * util)  # fmt: skip
+        parts = (
+            missed,
+            hist["days_past_due"].to_numpy(np.float64),
+            util,
+            paid,
+            due,
+            t,
+            t * t,
+            t * util,
+        )
         # Row i holds the sums over statements [0, i): row-wise gathers fetch one cache line.
         self.prefix = np.zeros((len(hist) + 1, len(parts)))
         for column, values in enumerate(parts):

@@ -1,0 +1,15 @@
+"""Custom Kedro datasets: model artifacts with checksums, and the Optuna study storage."""
+
+from credit_risk.datasets.checksummed import (
+    ChecksumMismatchError,
+    JSONArtifactDataset,
+    LightGBMModelDataset,
+)
+from credit_risk.datasets.optuna_storage import OptunaStorageDataset
+
+__all__ = [
+    "ChecksumMismatchError",
+    "JSONArtifactDataset",
+    "LightGBMModelDataset",
+    "OptunaStorageDataset",
+]

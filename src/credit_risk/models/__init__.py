@@ -1,0 +1,1 @@
+"""Candidate models: fitting, JSON/text specifications and prediction without pickle."""

@@ -1,0 +1,280 @@
+"""Optuna tuning of LightGBM: a typed search space, a seeded sampler, a pruner, resumable.
+
+The study lives in persistent storage (see :mod:`credit_risk.datasets.optuna_storage`)
+under a name from parameters. A run asks for ``n_trials`` finished trials in all: when the
+study already holds some (an interrupted run, or other processes working on it), only
+the rest are run.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Annotated, Any, Literal
+
+import lightgbm as lgb
+import optuna
+from optuna.storages import BaseStorage
+from optuna.trial import TrialState
+from optuna_integration import LightGBMPruningCallback
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from credit_risk.models import gbm
+
+logger = logging.getLogger(__name__)
+
+_FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+class FloatRange(BaseModel):
+    """A float drawn from [low, high], on a log scale if ``log``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["float"] = "float"
+    low: float
+    high: float
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _can_be_sampled(self) -> FloatRange:
+        _check_range(self.low, self.high, self.log)
+        return self
+
+
+class IntRange(BaseModel):
+    """An integer drawn from [low, high], on a log scale if ``log``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["int"]
+    low: int
+    high: int
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _can_be_sampled(self) -> IntRange:
+        _check_range(self.low, self.high, self.log)
+        return self
+
+
+class Choice(BaseModel):
+    """One of a list of values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["categorical"]
+    choices: list[bool | int | float | str] = Field(min_length=1)
+
+
+Dimension = Annotated[FloatRange | IntRange | Choice, Field(discriminator="type")]
+
+
+def _check_range(low: float, high: float, log: bool) -> None:
+    if not low <= high:
+        raise ValueError(f"cannot sample from an empty range: low {low} > high {high}")
+    if log and low <= 0:
+        raise ValueError(f"a log-scale range needs low > 0, got low {low}")
+
+
+class PrunerParams(BaseModel):
+    """Which pruner stops unpromising trials early."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["median", "hyperband", "none"] = "median"
+    n_startup_trials: int = Field(5, ge=0, description="Median: trials before pruning starts.")
+    n_warmup_steps: int = Field(50, ge=0, description="Median: rounds before a trial is judged.")
+    min_resource: int = Field(50, ge=1, description="Hyperband: fewest rounds a trial gets.")
+    reduction_factor: int = Field(3, ge=2, description="Hyperband: keep 1/factor per rung.")
+
+
+class TuningParams(BaseModel):
+    """The study, its budget and its search space (``params:training.tuning``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    study_name: str = Field(min_length=1)
+    n_trials: int = Field(40, ge=1, description="Finished trials the study should hold.")
+    timeout_seconds: float | None = Field(None, gt=0, description="Wall-clock cap per run.")
+    sampler_seed: int = 42
+    pruner: PrunerParams = PrunerParams()
+    search_space: dict[str, Dimension] = Field(min_length=1)
+    show_progress_bar: bool = True
+
+
+def make_pruner(params: PrunerParams, max_rounds: int) -> optuna.pruners.BasePruner:
+    """Build the configured pruner.
+
+    Args:
+        params: Pruner settings.
+        max_rounds: Most boosting rounds a trial can take (Hyperband's max resource).
+
+    Returns:
+        A pruner.
+    """
+    if params.type == "median":
+        return optuna.pruners.MedianPruner(
+            n_startup_trials=params.n_startup_trials, n_warmup_steps=params.n_warmup_steps
+        )
+    if params.type == "hyperband":
+        return optuna.pruners.HyperbandPruner(
+            min_resource=params.min_resource,
+            max_resource=max_rounds,
+            reduction_factor=params.reduction_factor,
+        )
+    return optuna.pruners.NopPruner()
+
+
+def suggest(trial: optuna.Trial, space: dict[str, Dimension]) -> dict[str, Any]:
+    """Draw one point of the search space.
+
+    Args:
+        trial: The trial asking.
+        space: Name -> dimension.
+
+    Returns:
+        Name -> value.
+    """
+    values: dict[str, Any] = {}
+    for name, dim in space.items():
+        if isinstance(dim, FloatRange):
+            values[name] = trial.suggest_float(name, dim.low, dim.high, log=dim.log)
+        elif isinstance(dim, IntRange):
+            values[name] = trial.suggest_int(name, dim.low, dim.high, log=dim.log)
+        else:
+            values[name] = trial.suggest_categorical(name, dim.choices)
+    return values
+
+
+def open_study(storage: BaseStorage, params: TuningParams, max_rounds: int) -> optuna.Study:
+    """Create the study, or load it when it exists, with a seeded sampler and the pruner.
+
+    Args:
+        storage: Where trials persist.
+        params: Study name, sampler seed and pruner.
+        max_rounds: Most boosting rounds a trial can take.
+
+    Returns:
+        The study, maximising validation AUC.
+    """
+    return optuna.create_study(
+        storage=storage,
+        study_name=params.study_name,
+        direction="maximize",
+        load_if_exists=True,
+        sampler=optuna.samplers.TPESampler(seed=params.sampler_seed),
+        pruner=make_pruner(params.pruner, max_rounds),
+    )
+
+
+def finished_trials(study: optuna.Study) -> int:
+    """Trials that completed or were pruned: the ones a resumed run does not redo.
+
+    Args:
+        study: Any study.
+
+    Returns:
+        Their count.
+    """
+    return len(study.get_trials(deepcopy=False, states=_FINISHED))
+
+
+def optimise(
+    study: optuna.Study,
+    base: dict[str, Any],
+    train_set: lgb.Dataset,
+    valid_set: lgb.Dataset,
+    tuning: TuningParams,
+    lightgbm: gbm.LightGBMParams,
+) -> None:
+    """Run the trials the study still lacks, logging each new best.
+
+    Args:
+        study: From :func:`open_study`.
+        base: LightGBM parameters under the tuned ones.
+        train_set: Training data.
+        valid_set: Validation data, for early stopping and pruning.
+        tuning: Budget and search space.
+        lightgbm: Round limits.
+    """
+    remaining = tuning.n_trials - finished_trials(study)
+    if remaining <= 0:
+        logger.info(
+            "Study '%s' already holds %d finished trials: nothing to run",
+            study.study_name,
+            tuning.n_trials,
+        )
+        return
+    logger.info("Study '%s': running %d of %d trials", study.study_name, remaining, tuning.n_trials)
+
+    def objective(trial: optuna.Trial) -> float:
+        params = {**base, **suggest(trial, tuning.search_space)}
+        started = time.perf_counter()
+        booster = gbm.train(
+            params,
+            train_set,
+            lightgbm.max_rounds,
+            valid_set=valid_set,
+            callbacks=[
+                lgb.early_stopping(lightgbm.early_stopping_rounds, verbose=False),
+                LightGBMPruningCallback(trial, "auc", valid_name="validation"),
+            ],
+        )
+        trial.set_user_attr("best_iteration", int(booster.best_iteration))
+        trial.set_user_attr("fit_seconds", round(time.perf_counter() - started, 3))
+        return float(booster.best_score["validation"]["auc"])
+
+    study.optimize(
+        objective,
+        n_trials=remaining,
+        timeout=tuning.timeout_seconds,
+        callbacks=[_log_new_best],
+        show_progress_bar=tuning.show_progress_bar,
+        gc_after_trial=False,
+    )
+
+
+def _log_new_best(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+    if trial.state == TrialState.COMPLETE and study.best_trial.number == trial.number:
+        logger.info(
+            "Trial %d is the new best: validation AUC %.5f at %d rounds, %s",
+            trial.number,
+            trial.value,
+            trial.user_attrs["best_iteration"],
+            trial.params,
+        )
+
+
+def best_result(study: optuna.Study) -> dict[str, Any]:
+    """What the refit needs, and what the tuning achieved.
+
+    Args:
+        study: A study with at least one completed trial.
+
+    Returns:
+        Best parameters, best iteration and value, and trial counts by state.
+
+    Raises:
+        RuntimeError: When no trial completed (all pruned or failed).
+    """
+    completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not completed:
+        raise RuntimeError(
+            f"Study '{study.study_name}' has no completed trial: every trial was pruned or "
+            "failed. Check the log of the failed trials, or loosen the pruner "
+            "(training.tuning.pruner) and run again: the study resumes."
+        )
+    best = study.best_trial
+    states: dict[str, int] = {}
+    for trial in study.get_trials(deepcopy=False):
+        states[trial.state.name.lower()] = states.get(trial.state.name.lower(), 0) + 1
+    return {
+        "study_name": study.study_name,
+        "best_trial": best.number,
+        "best_value": float(best.value) if best.value is not None else math.nan,
+        "best_iteration": int(best.user_attrs["best_iteration"]),
+        "params": dict(best.params),
+        "trials": states,
+    }

@@ -1,0 +1,317 @@
+"""Nodes of the ``training`` pipeline: baselines, tuned LightGBM, ensemble, leaderboard."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from optuna.storages import BaseStorage
+from pydantic import BaseModel, ConfigDict, Field
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+
+from credit_risk.contract import DataContract
+from credit_risk.models import baselines, ensemble, gbm, tuning
+from credit_risk.models.baselines import LogisticParams
+from credit_risk.models.encoding import fit_encoder
+from credit_risk.models.ensemble import EnsembleParams
+from credit_risk.models.frames import require_trainable, target
+from credit_risk.models.gbm import LightGBMParams
+from credit_risk.models.tuning import TuningParams
+
+logger = logging.getLogger(__name__)
+
+FitInfo = dict[str, Any]
+
+
+class TrainingParams(BaseModel):
+    """Everything the training pipeline reads (``params:training``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seed: int = 42
+    num_threads: int = Field(0, ge=0, description="0: all cores. Results do not depend on it.")
+    logistic: LogisticParams = LogisticParams()
+    lightgbm: LightGBMParams = LightGBMParams()
+    tuning: TuningParams
+    ensemble: EnsembleParams = EnsembleParams()
+
+
+def _timed(started: float) -> FitInfo:
+    return {"fit_seconds": round(time.perf_counter() - started, 3)}
+
+
+def fit_constant_baseline(
+    train: pd.DataFrame, contract: DataContract
+) -> tuple[dict[str, Any], FitInfo]:
+    """The prior-only baseline.
+
+    Args:
+        train: Training split.
+        contract: Column roles.
+
+    Returns:
+        The model spec and its fit time.
+    """
+    started = time.perf_counter()
+    require_trainable(train, contract, "model_input_train")
+    return baselines.fit_constant(train, contract), _timed(started)
+
+
+def fit_logistic_baseline(
+    train: pd.DataFrame, contract: DataContract, training: TrainingParams
+) -> tuple[dict[str, Any], FitInfo]:
+    """The regularised logistic regression.
+
+    Args:
+        train: Training split.
+        contract: Column roles.
+        training: Logistic settings and seed.
+
+    Returns:
+        The model spec and its fit time.
+    """
+    started = time.perf_counter()
+    require_trainable(train, contract, "model_input_train")
+    model = baselines.fit_logistic(train, contract, training.logistic, training.seed)
+    return model, _timed(started)
+
+
+def fit_lightgbm_encoder(train: pd.DataFrame, contract: DataContract) -> dict[str, Any]:
+    """Feature order and category levels for LightGBM, fixed at training time.
+
+    Args:
+        train: Training split.
+        contract: Column roles.
+
+    Returns:
+        The encoder spec.
+    """
+    require_trainable(train, contract, "model_input_train")
+    return fit_encoder(train, contract)
+
+
+def tune_lightgbm(
+    storage: BaseStorage,
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    encoder: dict[str, Any],
+    contract: DataContract,
+    training: TrainingParams,
+) -> dict[str, Any]:
+    """Tune LightGBM with Optuna, early-stopping and pruning on the validation period.
+
+    The study is created or resumed in ``storage`` (trials are written there as they
+    run); only the trials it still lacks are run.
+
+    Args:
+        storage: Optuna storage from the catalog.
+        train: Training split.
+        validation: Validation split.
+        encoder: LightGBM encoder.
+        contract: Column roles.
+        training: Tuning budget, search space, seeds.
+
+    Returns:
+        The best parameters, best iteration and value, and trial counts.
+    """
+    require_trainable(train, contract, "model_input_train")
+    require_trainable(validation, contract, "model_input_validation")
+    base = gbm.base_params(training.lightgbm, training.seed, training.num_threads)
+    study = tuning.open_study(storage, training.tuning, training.lightgbm.max_rounds)
+    train_set = gbm.dataset(train, encoder, contract)
+    valid_set = gbm.dataset(validation, encoder, contract).set_reference(train_set)
+    tuning.optimise(study, base, train_set, valid_set, training.tuning, training.lightgbm)
+    result = tuning.best_result(study)
+    logger.info(
+        "Best of study '%s': validation AUC %.5f (trial %d, %d rounds)",
+        result["study_name"],
+        result["best_value"],
+        result["best_trial"],
+        result["best_iteration"],
+    )
+    return result
+
+
+def refit_lightgbm(
+    train: pd.DataFrame,
+    encoder: dict[str, Any],
+    best: dict[str, Any],
+    contract: DataContract,
+    training: TrainingParams,
+) -> tuple[lgb.Booster, FitInfo]:
+    """Refit LightGBM on the training split with the best parameters and iteration.
+
+    Args:
+        train: Training split.
+        encoder: LightGBM encoder.
+        best: From :func:`tune_lightgbm`.
+        contract: Column roles.
+        training: Seed and threads.
+
+    Returns:
+        The booster and its fit time.
+    """
+    started = time.perf_counter()
+    params = {
+        **gbm.base_params(training.lightgbm, training.seed, training.num_threads),
+        **best["params"],
+    }
+    rounds = max(1, best["best_iteration"])
+    booster = gbm.train(params, gbm.dataset(train, encoder, contract), rounds)
+    return booster, _timed(started)
+
+
+def fit_ensemble(
+    validation: pd.DataFrame,
+    logistic: dict[str, Any],
+    booster: lgb.Booster,
+    encoder: dict[str, Any],
+    contract: DataContract,
+    training: TrainingParams,
+) -> tuple[dict[str, Any], FitInfo]:
+    """Blend LightGBM and the logistic model, weight chosen on validation (never test).
+
+    Args:
+        validation: Validation split.
+        logistic: Logistic spec.
+        booster: Refitted LightGBM.
+        encoder: LightGBM encoder.
+        contract: Column roles.
+        training: Ensemble settings.
+
+    Returns:
+        The ensemble spec and its fit time.
+    """
+    started = time.perf_counter()
+    predictions = {
+        "lightgbm": gbm.predict(booster, encoder, validation),
+        "logistic": baselines.predict_logistic(logistic, validation),
+    }
+    spec = ensemble.fit_blend(
+        "lightgbm", "logistic", predictions, target(validation, contract), training.ensemble
+    )
+    logger.info("Ensemble weights on validation: %s", spec["weights"])
+    return spec, _timed(started)
+
+
+def build_leaderboard(
+    validation: pd.DataFrame,
+    contract: DataContract,
+    constant_model: dict[str, Any],
+    logistic_model: dict[str, Any],
+    lightgbm_model: lgb.Booster,
+    lightgbm_encoder: dict[str, Any],
+    ensemble_model: dict[str, Any],
+    fit_info: dict[str, FitInfo],
+) -> tuple[pd.DataFrame, go.Figure]:
+    """Every candidate's validation metrics, fit time and size, best AUC first.
+
+    Args:
+        validation: Validation split.
+        contract: Column roles.
+        constant_model: Constant spec.
+        logistic_model: Logistic spec.
+        lightgbm_model: Refitted booster.
+        lightgbm_encoder: Its encoder.
+        ensemble_model: Ensemble spec.
+        fit_info: Candidate name -> its fit info.
+
+    Returns:
+        The leaderboard table and a chart of it.
+    """
+    predictions = {
+        "constant_prior": baselines.predict_constant(constant_model, validation),
+        "logistic_regression": baselines.predict_logistic(logistic_model, validation),
+        "lightgbm_tuned": gbm.predict(lightgbm_model, lightgbm_encoder, validation),
+    }
+    members = {
+        "lightgbm": predictions["lightgbm_tuned"],
+        "logistic": predictions["logistic_regression"],
+    }
+    predictions["ensemble"] = ensemble.blend(ensemble_model["weights"], members)
+    sizes = {
+        "constant_prior": _json_size(constant_model),
+        "logistic_regression": _json_size(logistic_model),
+        "lightgbm_tuned": len(gbm.model_text(lightgbm_model).encode())
+        + _json_size(lightgbm_encoder),
+    }
+    sizes["ensemble"] = (
+        sizes["lightgbm_tuned"] + sizes["logistic_regression"] + _json_size(ensemble_model)
+    )
+    y = target(validation, contract)
+    rows = [
+        {
+            "model": name,
+            **_metrics(y, p),
+            "fit_seconds": fit_info[name]["fit_seconds"],
+            "size_bytes": sizes[name],
+        }
+        for name, p in predictions.items()
+    ]
+    board = pd.DataFrame(rows).sort_values("val_auc", ascending=False, ignore_index=True)
+    board.insert(0, "rank", np.arange(1, len(board) + 1))
+    logger.info("Leaderboard (validation):\n%s", board.to_string(index=False))
+    return board, _chart(board)
+
+
+def collect_fit_info(
+    constant: FitInfo, logistic: FitInfo, lightgbm: FitInfo, blended: FitInfo
+) -> dict[str, FitInfo]:
+    """Name each candidate's fit info as the leaderboard does.
+
+    Args:
+        constant: Constant baseline's fit info.
+        logistic: Logistic baseline's fit info.
+        lightgbm: Refitted LightGBM's fit info.
+        blended: Ensemble's fit info.
+
+    Returns:
+        Candidate name -> fit info.
+    """
+    return {
+        "constant_prior": constant,
+        "logistic_regression": logistic,
+        "lightgbm_tuned": lightgbm,
+        "ensemble": blended,
+    }
+
+
+def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    return {
+        "val_auc": round(float(roc_auc_score(y, p)), 6),
+        "val_log_loss": round(float(log_loss(y, p, labels=[0, 1])), 6),
+        "val_brier": round(float(brier_score_loss(y, p)), 6),
+    }
+
+
+def _json_size(spec: dict[str, Any]) -> int:
+    return len(json.dumps(spec, indent=2, sort_keys=True).encode()) + 1
+
+
+def _chart(board: pd.DataFrame) -> go.Figure:
+    figure = go.Figure(
+        go.Bar(
+            x=board["model"],
+            y=board["val_auc"],
+            text=[f"{v:.4f}" for v in board["val_auc"]],
+            textposition="outside",
+            customdata=board[["val_log_loss", "val_brier", "fit_seconds", "size_bytes"]],
+            hovertemplate="%{x}<br>AUC %{y:.4f}<br>log loss %{customdata[0]:.4f}"
+            "<br>Brier %{customdata[1]:.4f}<br>fit %{customdata[2]:.2f} s"
+            "<br>%{customdata[3]} bytes<extra></extra>",
+        )
+    )
+    low = max(0.0, float(board["val_auc"].min()) - 0.05)
+    figure.update_layout(
+        title="Candidates on the validation period (ROC AUC)",
+        yaxis={"title": "validation AUC", "range": [low, 1.0]},
+        xaxis={"title": "model"},
+        template="plotly_white",
+    )
+    return figure

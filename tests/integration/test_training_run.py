@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import SMALL, Runner
+
+pytestmark = pytest.mark.integration
+
+
+def _versions(path: Path) -> list[Path]:
+    return sorted(p / path.name for p in path.iterdir() if p.is_dir())
+
+
+def test_training_writes_candidates_checksums_and_leaderboard(project: Path, run: Runner) -> None:
+    run(["demo_data", "data_processing"])
+    run(["training"])
+    models = project / "data" / "06_models"
+    for name in (
+        "constant_model.json",
+        "logistic_model.json",
+        "lightgbm_model.txt",
+        "lightgbm_encoder.json",
+        "ensemble_model.json",
+    ):
+        (artifact,) = _versions(models / name)
+        assert artifact.with_name(f"{name}.sha256").read_text().split()[1] == name
+    (board_file,) = _versions(project / "data/08_reporting/leaderboard.csv")
+    board = pd.read_csv(board_file)
+    assert set(board["model"]) == {
+        "constant_prior",
+        "logistic_regression",
+        "lightgbm_tuned",
+        "ensemble",
+    }
+    assert board["val_auc"].is_monotonic_decreasing
+    assert board.set_index("model").loc["constant_prior", "val_auc"] == 0.5
+    assert board.set_index("model").loc["lightgbm_tuned", "val_auc"] > 0.6
+    (chart,) = _versions(project / "data/08_reporting/leaderboard_chart.json")
+    assert json.loads(chart.read_text())["data"][0]["type"] == "bar"
+    (best,) = _versions(models / "lightgbm_best_params.json")
+    assert sum(json.loads(best.read_text())["trials"].values()) == 3
+
+
+def test_same_seed_reproduces_the_lightgbm_file_byte_for_byte(project: Path, run: Runner) -> None:
+    run(["demo_data", "data_processing"])
+    run(["training"])
+    fresh_study = {
+        **SMALL,
+        "training": {"tuning": {**SMALL["training"]["tuning"], "study_name": "a-fresh-study"}},
+    }
+    run(["training"], params=fresh_study)  # new trials from scratch, same seeds
+    first, second = _versions(project / "data/06_models/lightgbm_model.txt")
+    assert first.read_bytes() == second.read_bytes()
+    assert first.with_name("lightgbm_model.txt.sha256").read_text() == (
+        second.with_name("lightgbm_model.txt.sha256").read_text()
+    )

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import optuna
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from credit_risk.contract import DataContract
+from credit_risk.datasets import OptunaStorageDataset
+from credit_risk.models.encoding import fit_encoder
+from credit_risk.models.tuning import TuningParams, best_result, finished_trials
+from credit_risk.pipelines.training import nodes
+from credit_risk.pipelines.training.nodes import TrainingParams
+from credit_risk.validation import DataContractError
+
+
+def _tune(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> dict:
+    storage = OptunaStorageDataset(url=f"sqlite:///{tmp_path}/optuna.db").load()
+    encoder = fit_encoder(splits["train"], contract)
+    return nodes.tune_lightgbm(
+        storage, splits["train"], splits["validation"], encoder, contract, training
+    )
+
+
+def _study(tmp_path: Path, name: str) -> optuna.Study:
+    storage = OptunaStorageDataset(url=f"sqlite:///{tmp_path}/optuna.db").load()
+    return optuna.load_study(storage=storage, study_name=name)
+
+
+@pytest.mark.parametrize(
+    ("dimension", "message"),
+    [
+        ({"type": "float", "low": 1.0, "high": 0.1}, "cannot sample from an empty range"),
+        ({"type": "int", "low": 0, "high": 10, "log": True}, "a log-scale range needs low > 0"),
+        ({"type": "categorical", "choices": []}, "at least 1 item"),
+        ({"type": "uniform", "low": 0, "high": 1}, "does not match any of the expected tags"),
+    ],
+)
+def test_search_space_that_cannot_be_sampled_is_refused(dimension: dict, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        TuningParams(study_name="s", search_space={"learning_rate": dimension})
+
+
+def test_tuning_finds_and_records_the_best(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> None:
+    result = _tune(tmp_path, splits, contract, training)
+    study = _study(tmp_path, training.tuning.study_name)
+    assert result["best_value"] == pytest.approx(study.best_value)
+    assert result["params"] == study.best_params
+    assert result["best_iteration"] == study.best_trial.user_attrs["best_iteration"] >= 1
+    assert sum(result["trials"].values()) == training.tuning.n_trials
+
+
+def test_interrupted_study_resumes_where_it_stopped(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_optimize = optuna.Study.optimize
+
+    def interrupted(self: optuna.Study, *args: object, **kwargs: object) -> None:
+        def stop(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+            if len(study.trials) == 2:
+                raise KeyboardInterrupt  # the run is killed after two trials
+
+        kwargs["callbacks"] = [*kwargs.get("callbacks", []), stop]
+        real_optimize(self, *args, **kwargs)
+
+    monkeypatch.setattr(optuna.Study, "optimize", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _tune(tmp_path, splits, contract, training)
+    monkeypatch.setattr(optuna.Study, "optimize", real_optimize)
+    first_two = [t.params for t in _study(tmp_path, training.tuning.study_name).trials]
+    assert len(first_two) == 2
+
+    _tune(tmp_path, splits, contract, training)  # the same command, run again
+    study = _study(tmp_path, training.tuning.study_name)
+    assert finished_trials(study) == training.tuning.n_trials == len(study.trials)
+    assert [t.params for t in study.trials[:2]] == first_two  # kept, not redone
+
+    _tune(tmp_path, splits, contract, training)  # complete: nothing more runs
+    assert len(_study(tmp_path, training.tuning.study_name).trials) == training.tuning.n_trials
+
+
+def test_one_class_training_set_stops_before_any_trial(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> None:
+    one_class = {**splits, "train": splits["train"].assign(defaulted=0)}
+    with pytest.raises(DataContractError, match="expected two target classes to train on"):
+        _tune(tmp_path, one_class, contract, training)
+    storage = OptunaStorageDataset(url=f"sqlite:///{tmp_path}/optuna.db").load()
+    assert optuna.get_all_study_names(storage) == []
+
+
+def test_empty_training_set_stops(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> None:
+    empty = {**splits, "train": splits["train"].iloc[0:0]}
+    with pytest.raises(DataContractError, match="expected rows to train on, got 0"):
+        _tune(tmp_path, empty, contract, training)
+
+
+def test_a_study_with_only_pruned_trials_says_what_to_do() -> None:
+    study = optuna.create_study(direction="maximize")
+    study.optimize(lambda t: (_ for _ in ()).throw(optuna.TrialPruned()), n_trials=2)
+    with pytest.raises(RuntimeError, match="loosen the pruner"):
+        best_result(study)
