@@ -4,6 +4,7 @@ from credit_risk.datasets.checksummed import (
     ChecksumMismatchError,
     JSONArtifactDataset,
     LightGBMModelDataset,
+    OptionalJSONDataset,
 )
 from credit_risk.datasets.optuna_storage import OptunaStorageDataset
 
@@ -11,5 +12,6 @@ __all__ = [
     "ChecksumMismatchError",
     "JSONArtifactDataset",
     "LightGBMModelDataset",
+    "OptionalJSONDataset",
     "OptunaStorageDataset",
 ]

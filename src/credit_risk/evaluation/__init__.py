@@ -1,0 +1,1 @@
+"""Model validation: metrics with intervals, calibration, fairness, drift, business value."""

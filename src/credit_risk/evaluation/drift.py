@@ -1,0 +1,131 @@
+"""Drift between a reference sample and a later one: PSI, two-sample tests, score drift.
+
+Reusable for any later batch: the reference is described once (bins from its
+quantiles, its levels) and any frame can be compared with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from scipy.stats import chi2_contingency, ks_2samp
+
+UNSEEN = "__unseen__"
+MISSING = "__missing__"
+_FLOOR = 1e-4  # share given to an empty bin, so PSI stays finite
+
+
+class DriftParams(BaseModel):
+    """Drift limits (``params:evaluation.drift``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    n_bins: int = Field(10, ge=2, description="Quantile bins of each numeric feature.")
+    psi_warning: float = Field(0.1, gt=0)
+    psi_critical: float = Field(0.25, gt=0)
+    p_value: float = Field(0.001, gt=0, lt=1, description="Two-sample test level.")
+    max_critical_features: int = Field(0, ge=0, description="More critical features: a flag.")
+
+
+def psi(expected: np.ndarray, actual: np.ndarray) -> float:
+    """Population stability index between two share vectors over the same bins.
+
+    Args:
+        expected: Reference shares (summing to 1).
+        actual: Later shares.
+
+    Returns:
+        Sum of (actual - expected) * ln(actual / expected), empty bins floored.
+    """
+    e = np.maximum(expected, _FLOOR)
+    a = np.maximum(actual, _FLOOR)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+def _numeric(reference: pd.Series, current: pd.Series, n_bins: int) -> dict[str, Any]:
+    ref = reference.to_numpy(dtype=np.float64, na_value=np.nan)
+    cur = current.to_numpy(dtype=np.float64, na_value=np.nan)
+    edges = np.unique(np.nanquantile(ref, np.linspace(0, 1, n_bins + 1)[1:-1]))
+
+    def shares(values: np.ndarray) -> np.ndarray:
+        bins = np.where(np.isnan(values), len(edges) + 1, np.searchsorted(edges, values, "right"))
+        return np.bincount(bins, minlength=len(edges) + 2) / max(len(values), 1)
+
+    present_ref, present_cur = ref[~np.isnan(ref)], cur[~np.isnan(cur)]
+    p_value = ks_2samp(present_ref, present_cur).pvalue if len(present_cur) and len(
+        present_ref) else np.nan
+    return {"psi": psi(shares(ref), shares(cur)), "test": "ks", "p_value": float(p_value),
+            "unseen": 0}
+
+
+def _categorical(reference: pd.Series, current: pd.Series) -> dict[str, Any]:
+    ref = reference.astype("str").fillna(MISSING)
+    cur = current.astype("str").fillna(MISSING)
+    levels = sorted(ref.unique())
+    cur_mapped = cur.where(cur.isin(levels), UNSEEN)
+    ref_counts = ref.value_counts().reindex([*levels, UNSEEN], fill_value=0)
+    cur_counts = cur_mapped.value_counts().reindex([*levels, UNSEEN], fill_value=0)
+    table = np.vstack([ref_counts.to_numpy(), cur_counts.to_numpy()])
+    table = table[:, table.sum(axis=0) > 0]
+    p_value = chi2_contingency(table).pvalue if table.shape[1] > 1 else 1.0
+    return {
+        "psi": psi(ref_counts.to_numpy() / len(ref), cur_counts.to_numpy() / len(cur)),
+        "test": "chi2", "p_value": float(p_value), "unseen": int(cur_counts[UNSEEN]),
+    }
+
+
+def drift_report(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    categorical: list[str],
+    numeric: list[str],
+    params: DriftParams,
+) -> pd.DataFrame:
+    """One row per feature: PSI, a two-sample test, unseen levels, and a severity.
+
+    Args:
+        reference: The sample the model learnt from (or its scores).
+        current: A later sample.
+        categorical: Categorical columns (PSI by level, unseen levels counted; chi-square).
+        numeric: Numeric columns (PSI on reference quantile bins; Kolmogorov-Smirnov).
+        params: Bins and limits.
+
+    Returns:
+        The report, worst PSI first. ``severity`` is ``critical`` at ``psi_critical``,
+        ``warning`` at ``psi_warning`` or when the test rejects at ``p_value``, else ``ok``.
+    """
+    rows = [{"feature": c, "kind": "categorical", **_categorical(reference[c], current[c])}
+            for c in categorical]
+    rows += [{"feature": c, "kind": "numeric",
+              **_numeric(reference[c], current[c], params.n_bins)} for c in numeric]
+    report = pd.DataFrame(rows)
+    report["severity"] = np.select(
+        [report["psi"] >= params.psi_critical,
+         (report["psi"] >= params.psi_warning) | (report["p_value"] < params.p_value)],
+        ["critical", "warning"], "ok",
+    )
+    return report.sort_values("psi", ascending=False, ignore_index=True)
+
+
+def drift_flags(report: pd.DataFrame, params: DriftParams) -> list[str]:
+    """Human-readable flags from a drift report.
+
+    Args:
+        report: From :func:`drift_report`.
+        params: Limits.
+
+    Returns:
+        One flag per problem; empty when nothing drifted beyond the limits.
+    """
+    critical = report[report["severity"] == "critical"]
+    flags = []
+    if len(critical) > params.max_critical_features:
+        worst = ", ".join(f"{r.feature} (PSI {r.psi:.2f})" for r in critical.head(5).itertuples())
+        flags.append(f"{len(critical)} feature(s) drifted beyond PSI {params.psi_critical}: {worst}")
+    unseen = report[report["unseen"] > 0]
+    flags += [f"{r.feature}: {r.unseen} value(s) never seen in training" for r in
+              unseen.itertuples()]
+    return flags

@@ -1,0 +1,102 @@
+"""Fairness across the contract's sensitive attributes, with fairlearn's MetricFrame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from fairlearn.metrics import (
+    MetricFrame,
+    demographic_parity_difference,
+    equalized_odds_difference,
+    false_positive_rate,
+    selection_rate,
+    true_positive_rate,
+)
+from pydantic import BaseModel, ConfigDict, Field
+from sklearn.metrics import roc_auc_score
+
+
+class FairnessParams(BaseModel):
+    """Limits that turn fairness gaps into flags (``params:evaluation.fairness``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_demographic_parity_difference: float = Field(0.10, ge=0, le=1)
+    max_equalized_odds_difference: float = Field(0.10, ge=0, le=1)
+    max_auc_difference: float = Field(0.05, ge=0, le=1)
+    min_group_size: int = Field(50, ge=1, description="Smaller groups are reported, not judged.")
+
+
+def _auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    return float(roc_auc_score(y_true, y_score)) if len(np.unique(y_true)) == 2 else np.nan
+
+
+def fairness_report(
+    frame: pd.DataFrame,
+    score: str,
+    target: str,
+    sensitive: list[str],
+    threshold: float,
+    params: FairnessParams,
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Per-group rates and AUC, and the gaps between groups, for each sensitive attribute.
+
+    A row is *flagged* (predicted to default, so declined) when its score is at least the
+    threshold. Selection rate is the share flagged; TPR and FPR are among those who did
+    and did not default.
+
+    Args:
+        frame: Scored rows with the target and the sensitive columns.
+        score: Column of predicted probabilities.
+        target: Column of 0/1 labels.
+        sensitive: Sensitive columns.
+        threshold: Decision threshold on the score.
+        params: Limits for the flags.
+
+    Returns:
+        The per-group table, and one summary per attribute with its gaps and flags.
+    """
+    y = frame[target].to_numpy(dtype=np.int64)
+    decision = (frame[score].to_numpy() >= threshold).astype(np.int64)
+    groups, summaries = [], []
+    for column in sensitive:
+        counts = frame[column].astype("str").value_counts()
+        judged = frame[column].astype("str").isin(counts[counts >= params.min_group_size].index)
+        attribute = frame.loc[judged, column].astype("str")
+        y_j, d_j, s_j = y[judged.to_numpy()], decision[judged.to_numpy()], frame.loc[judged, score]
+        by_group = MetricFrame(
+            metrics={"selection_rate": selection_rate, "tpr": true_positive_rate,
+                     "fpr": false_positive_rate, "count": lambda t, _: len(t)},
+            y_true=y_j, y_pred=d_j, sensitive_features=attribute,
+        ).by_group
+        by_group["auc"] = [_auc(y_j[attribute.to_numpy() == g], s_j[attribute == g].to_numpy())
+                           for g in by_group.index]
+        by_group["default_rate"] = pd.Series(y_j).groupby(attribute.to_numpy()).mean()
+        groups.append(by_group.reset_index(names="group").assign(attribute=column))
+        summaries.append(_summary(column, y_j, d_j, attribute, by_group, params))
+    table = pd.concat(groups, ignore_index=True)
+    return table[["attribute", "group", *[c for c in table if c not in ("attribute", "group")]]], (
+        summaries
+    )
+
+
+def _summary(
+    column: str, y: np.ndarray, decision: np.ndarray, attribute: pd.Series,
+    by_group: pd.DataFrame, params: FairnessParams,
+) -> dict[str, Any]:
+    dp = float(demographic_parity_difference(y, decision, sensitive_features=attribute))
+    eo = float(equalized_odds_difference(y, decision, sensitive_features=attribute))
+    auc_gap = float(by_group["auc"].max() - by_group["auc"].min())
+    flags = []
+    if dp > params.max_demographic_parity_difference:
+        flags.append(f"demographic parity difference {dp:.3f} > "
+                     f"{params.max_demographic_parity_difference}")
+    if eo > params.max_equalized_odds_difference:
+        flags.append(f"equalized odds difference {eo:.3f} > {params.max_equalized_odds_difference}")
+    if auc_gap > params.max_auc_difference:
+        flags.append(f"AUC gap between groups {auc_gap:.3f} > {params.max_auc_difference}")
+    return {"attribute": column, "demographic_parity_difference": round(dp, 6),
+            "equalized_odds_difference": round(eo, 6), "auc_difference": round(auc_gap, 6),
+            "flags": flags}

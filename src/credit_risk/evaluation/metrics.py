@@ -1,0 +1,101 @@
+"""Discrimination and calibration metrics, with vectorised bootstrap intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+METRICS = ("roc_auc", "pr_auc", "log_loss", "brier", "ks")
+_EPS = 1e-15
+
+
+def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+    """Every metric for each row of ``y``/``p`` (shape (resamples, n))."""
+    positives = y.sum(axis=1)
+    negatives = y.shape[1] - positives
+    ranks = rankdata(p, axis=1)  # average ranks: ties count half
+    auc = (np.where(y == 1, ranks, 0).sum(axis=1) - positives * (positives + 1) / 2) / (
+        positives * negatives
+    )
+    order = np.argsort(-p, axis=1, kind="stable")
+    y_sorted = np.take_along_axis(y, order, axis=1)
+    true_pos = np.cumsum(y_sorted, axis=1)
+    precision = true_pos / np.arange(1, y.shape[1] + 1)
+    pr_auc = np.where(y_sorted == 1, precision, 0).sum(axis=1) / positives
+    tpr = true_pos / positives[:, None]
+    fpr = np.cumsum(1 - y_sorted, axis=1) / negatives[:, None]
+    clipped = np.clip(p, _EPS, 1 - _EPS)
+    loss = -(y * np.log(clipped) + (1 - y) * np.log(1 - clipped)).mean(axis=1)
+    return {
+        "roc_auc": auc,
+        "pr_auc": pr_auc,
+        "log_loss": loss,
+        "brier": ((p - y) ** 2).mean(axis=1),
+        "ks": np.abs(tpr - fpr).max(axis=1),
+    }
+
+
+def point_metrics(target: np.ndarray, score: np.ndarray) -> dict[str, float]:
+    """ROC AUC, PR AUC (average precision), log loss, Brier and KS of one set of scores.
+
+    Args:
+        target: 0/1 labels.
+        score: Predicted probabilities.
+
+    Returns:
+        Metric name -> value.
+    """
+    values = _metrics(np.asarray(target)[None, :], np.asarray(score, dtype=np.float64)[None, :])
+    return {name: float(v[0]) for name, v in values.items()}
+
+
+def bootstrap_intervals(
+    target: np.ndarray, score: np.ndarray, n_resamples: int, seed: int, level: float = 0.95
+) -> pd.DataFrame:
+    """Percentile bootstrap intervals of every metric, all resamples at once.
+
+    Args:
+        target: 0/1 labels.
+        score: Predicted probabilities.
+        n_resamples: Bootstrap resamples.
+        seed: Seed of the resampling.
+        level: Coverage of the interval.
+
+    Returns:
+        One row per metric: ``value`` (on the full data), ``low``, ``high``, ``std``.
+    """
+    y = np.asarray(target, dtype=np.int64)
+    p = np.asarray(score, dtype=np.float64)
+    index = np.random.default_rng(seed).integers(0, len(y), size=(n_resamples, len(y)))
+    resampled = _metrics(y[index], p[index])
+    point = point_metrics(y, p)
+    tail = (1 - level) / 2 * 100
+    rows = []
+    for name in METRICS:
+        values = resampled[name][np.isfinite(resampled[name])]
+        low, high = np.percentile(values, [tail, 100 - tail])
+        rows.append({"metric": name, "value": point[name], "low": float(low),
+                     "high": float(high), "std": float(values.std())})
+    return pd.DataFrame(rows)
+
+
+def reliability(target: np.ndarray, score: np.ndarray, n_bins: int) -> tuple[pd.DataFrame, float]:
+    """Reliability curve on equal-count bins, and the expected calibration error.
+
+    Args:
+        target: 0/1 labels.
+        score: Predicted probabilities.
+        n_bins: Number of bins (quantiles of the scores).
+
+    Returns:
+        Per bin: mean predicted, observed rate, count; and the ECE (count-weighted mean
+        absolute gap between predicted and observed).
+    """
+    frame = pd.DataFrame({"y": target, "p": score})
+    frame["bin"] = pd.qcut(frame["p"].rank(method="first"), n_bins, labels=False)
+    curve = frame.groupby("bin").agg(mean_predicted=("p", "mean"), observed_rate=("y", "mean"),
+                                     count=("y", "size")).reset_index()
+    gap = (curve["mean_predicted"] - curve["observed_rate"]).abs()
+    ece = float((gap * curve["count"]).sum() / curve["count"].sum())
+    return curve, ece

@@ -1,0 +1,562 @@
+"""Nodes of the ``evaluation`` pipeline: is the candidate good, stable, fair and safe?"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from pydantic import BaseModel, ConfigDict, Field
+from sklearn.metrics import precision_recall_curve, roc_curve
+
+from credit_risk.contract import DataContract
+from credit_risk.evaluation import business, drift, fairness
+from credit_risk.evaluation.business import BusinessParams
+from credit_risk.evaluation.drift import DriftParams
+from credit_risk.evaluation.fairness import FairnessParams
+from credit_risk.evaluation.metrics import bootstrap_intervals, point_metrics, reliability
+from credit_risk.models import baselines, ensemble, gbm
+from credit_risk.models.encoding import encode
+from credit_risk.models.frames import target
+from credit_risk.pipelines.training.nodes import TrainingParams
+
+logger = logging.getLogger(__name__)
+
+BASELINES = ("constant_prior", "logistic_regression")
+
+
+class PromotionParams(BaseModel):
+    """The promotion gate's rules (``params:evaluation.promotion``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: str = "roc_auc"
+    champion_tolerance: float = Field(0.005, ge=0, description="Allowed AUC drop vs champion.")
+    block_on_fairness_flags: bool = True
+    block_on_drift_flags: bool = True
+
+
+class EvaluationParams(BaseModel):
+    """Everything the evaluation pipeline reads (``params:evaluation``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bootstrap_resamples: int = Field(1_000, ge=50)
+    seed: int = 42
+    calibration_bins: int = Field(10, ge=2)
+    fairness: FairnessParams = FairnessParams()
+    drift: DriftParams = DriftParams()
+    business: BusinessParams = BusinessParams()
+    promotion: PromotionParams = PromotionParams()
+
+
+def score_splits(
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    test: pd.DataFrame,
+    constant_model: dict[str, Any],
+    logistic_model: dict[str, Any],
+    lightgbm_model: lgb.Booster,
+    lightgbm_encoder: dict[str, Any],
+    ensemble_model: dict[str, Any],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Each split with every candidate's predicted probability as ``score_<name>``.
+
+    Args:
+        train: Training split.
+        validation: Validation split.
+        test: Out-of-time test split.
+        constant_model: Constant spec.
+        logistic_model: Logistic spec.
+        lightgbm_model: Booster.
+        lightgbm_encoder: Its encoder.
+        ensemble_model: Ensemble spec.
+
+    Returns:
+        The three splits, scored.
+    """
+
+    def scored(frame: pd.DataFrame) -> pd.DataFrame:
+        lgb_p = gbm.predict(lightgbm_model, lightgbm_encoder, frame)
+        lr_p = baselines.predict_logistic(logistic_model, frame)
+        members = {"lightgbm": lgb_p, "logistic": lr_p}
+        return frame.assign(
+            score_constant_prior=baselines.predict_constant(constant_model, frame),
+            score_logistic_regression=lr_p,
+            score_lightgbm_tuned=lgb_p,
+            score_ensemble=ensemble.blend(ensemble_model["weights"], members),
+        )
+
+    return scored(train), scored(validation), scored(test)
+
+
+def select_candidate(leaderboard: pd.DataFrame) -> dict[str, Any]:
+    """The best non-baseline candidate on the validation leaderboard.
+
+    Args:
+        leaderboard: From the training pipeline, best first.
+
+    Returns:
+        ``{"candidate": name, "baseline": best baseline's name}``.
+    """
+    board = leaderboard.sort_values("val_auc", ascending=False)
+    is_baseline = board["model"].isin(BASELINES)
+    return {"candidate": str(board.loc[~is_baseline, "model"].iloc[0]),
+            "baseline": str(board.loc[is_baseline, "model"].iloc[0])}
+
+
+def evaluate_metrics(
+    test_scores: pd.DataFrame, contract: DataContract, evaluation: EvaluationParams
+) -> tuple[pd.DataFrame, go.Figure, go.Figure]:
+    """Every candidate's test metrics with seeded bootstrap 95% intervals; ROC and PR charts.
+
+    Args:
+        test_scores: Scored test split.
+        contract: Column roles.
+        evaluation: Resamples and seed.
+
+    Returns:
+        Long table (model, metric, value, low, high, std), ROC chart, PR chart.
+    """
+    y = target(test_scores, contract)
+    tables, roc, pr = [], go.Figure(), go.Figure()
+    for column in [c for c in test_scores if c.startswith("score_")]:
+        name, p = column.removeprefix("score_"), test_scores[column].to_numpy()
+        tables.append(bootstrap_intervals(y, p, evaluation.bootstrap_resamples, evaluation.seed)
+                      .assign(model=name))
+        fpr, tpr, _ = roc_curve(y, p)
+        precision, recall, _ = precision_recall_curve(y, p)
+        roc.add_scatter(x=fpr, y=tpr, name=name, mode="lines")
+        pr.add_scatter(x=recall, y=precision, name=name, mode="lines")
+    roc.update_layout(title="ROC curves, test period", xaxis_title="false positive rate",
+                      yaxis_title="true positive rate", template="plotly_white")
+    pr.update_layout(title="Precision-recall curves, test period", xaxis_title="recall",
+                     yaxis_title="precision", template="plotly_white")
+    table = pd.concat(tables, ignore_index=True)
+    return table[["model", "metric", "value", "low", "high", "std"]], roc, pr
+
+
+def evaluate_calibration(
+    test_scores: pd.DataFrame, selection: dict[str, Any], contract: DataContract,
+    evaluation: EvaluationParams,
+) -> tuple[pd.DataFrame, dict[str, float], go.Figure]:
+    """Reliability curve and expected calibration error of each candidate.
+
+    Args:
+        test_scores: Scored test split.
+        selection: The chosen candidate.
+        contract: Column roles.
+        evaluation: Number of bins.
+
+    Returns:
+        Curves (long), ECE per model, and the chart.
+    """
+    y = target(test_scores, contract)
+    curves, eces, figure = [], {}, go.Figure()
+    for column in [c for c in test_scores if c.startswith("score_")]:
+        name = column.removeprefix("score_")
+        curve, eces[name] = reliability(y, test_scores[column].to_numpy(),
+                                        evaluation.calibration_bins)
+        curves.append(curve.assign(model=name))
+        if name != "constant_prior":
+            figure.add_scatter(x=curve["mean_predicted"], y=curve["observed_rate"],
+                               name=f"{name} (ECE {eces[name]:.4f})", mode="lines+markers")
+    top = float(max(c["mean_predicted"].max() for c in curves)) * 1.1
+    figure.add_scatter(x=[0, top], y=[0, top], name="perfect", mode="lines",
+                       line={"dash": "dot", "color": "grey"})
+    figure.update_layout(title=f"Calibration, test period (chosen: {selection['candidate']})",
+                         xaxis_title="mean predicted", yaxis_title="observed default rate",
+                         template="plotly_white")
+    return pd.concat(curves, ignore_index=True), eces, figure
+
+
+def evaluate_variance(
+    train: pd.DataFrame,
+    lightgbm_encoder: dict[str, Any],
+    best: dict[str, Any],
+    contract: DataContract,
+    training: TrainingParams,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Refit the chosen LightGBM configuration on each CV fold of the training period.
+
+    Args:
+        train: Training split with its ``fold`` column.
+        lightgbm_encoder: Encoder.
+        best: Best parameters and iteration.
+        contract: Column roles.
+        training: Seeds and fixed parameters.
+
+    Returns:
+        Per-fold metrics, and their mean and standard deviation.
+    """
+    params = {**gbm.base_params(training.lightgbm, training.seed, training.num_threads),
+              **best["params"]}
+    rows = []
+    for fold in sorted(train["fold"].unique()):
+        inside, held = train[train["fold"] != fold], train[train["fold"] == fold]
+        booster = gbm.train(params, gbm.dataset(inside, lightgbm_encoder, contract),
+                            max(1, best["best_iteration"]))
+        p = gbm.predict(booster, lightgbm_encoder, held)
+        rows.append({"fold": int(fold), "rows": len(held), **point_metrics(target(held, contract), p)})
+    folds = pd.DataFrame(rows)
+    metrics = [c for c in folds if c not in ("fold", "rows")]
+    summary = {m: {"mean": float(folds[m].mean()), "std": float(folds[m].std(ddof=1))}
+               for m in metrics}
+    return folds, summary
+
+
+def evaluate_business(
+    validation_scores: pd.DataFrame,
+    test_scores: pd.DataFrame,
+    selection: dict[str, Any],
+    contract: DataContract,
+    evaluation: EvaluationParams,
+) -> tuple[dict[str, Any], go.Figure]:
+    """Profit-maximising threshold chosen on validation; its outcome on test.
+
+    Args:
+        validation_scores: Scored validation split (chooses the thresholds).
+        test_scores: Scored test split (reports the outcome).
+        selection: Candidate and best baseline.
+        contract: Column roles.
+        evaluation: Loan economics.
+
+    Returns:
+        The business report (candidate, baseline, approve-everyone) and the profit curve.
+    """
+    params = evaluation.business
+    val_profit = business.profit_per_loan(validation_scores, contract.target_column, params)
+    test_profit = business.profit_per_loan(test_scores, contract.target_column, params)
+    y_test = target(test_scores, contract)
+    report: dict[str, Any] = {"economics": params.model_dump()}
+    figure = go.Figure()
+    for role in ("candidate", "baseline"):
+        column = f"score_{selection[role]}"
+        curve = business.profit_curve(validation_scores[column].to_numpy(), val_profit,
+                                      params.grid_points)
+        best = curve.loc[curve["profit"].idxmax()]
+        report[role] = {"model": selection[role], "validation_profit": float(best["profit"]),
+                        **business.decision_outcome(test_scores[column].to_numpy(), test_profit,
+                                                    y_test, float(best["threshold"]))}
+        figure.add_scatter(x=curve["approval_rate"], y=curve["profit"], name=selection[role])
+    report["approve_everyone"] = business.decision_outcome(
+        np.zeros(len(y_test)), test_profit, y_test, 1.0
+    )
+    report["candidate_profit_gain_vs_approve_everyone"] = (
+        report["candidate"]["profit"] - report["approve_everyone"]["profit"]
+    )
+    report["candidate_profit_gain_vs_baseline"] = (
+        report["candidate"]["profit"] - report["baseline"]["profit"]
+    )
+    figure.update_layout(title="Expected profit by approval rate, validation period",
+                         xaxis_title="approval rate", yaxis_title="profit",
+                         template="plotly_white")
+    return report, figure
+
+
+def evaluate_fairness(
+    test_scores: pd.DataFrame,
+    selection: dict[str, Any],
+    business_report: dict[str, Any],
+    contract: DataContract,
+    evaluation: EvaluationParams,
+) -> tuple[pd.DataFrame, dict[str, Any], go.Figure]:
+    """Per-group rates and gaps across the sensitive attributes, at the business threshold.
+
+    Args:
+        test_scores: Scored test split with the sensitive columns.
+        selection: The chosen candidate.
+        business_report: Holds the candidate's threshold.
+        contract: Sensitive columns and target.
+        evaluation: Fairness limits.
+
+    Returns:
+        Per-group table, summary with flags, and a chart.
+    """
+    column = f"score_{selection['candidate']}"
+    threshold = business_report["candidate"]["threshold"]
+    table, summaries = fairness.fairness_report(
+        test_scores, column, contract.target_column, contract.sensitive_columns, threshold,
+        evaluation.fairness,
+    )
+    figure = go.Figure()
+    for metric in ("selection_rate", "tpr", "fpr", "auc"):
+        figure.add_bar(x=table["attribute"] + "=" + table["group"], y=table[metric], name=metric)
+    figure.update_layout(barmode="group", template="plotly_white",
+                         title=f"Fairness at threshold {threshold:.3f}, test period")
+    flags = [f"{s['attribute']}: {f}" for s in summaries for f in s["flags"]]
+    return table, {"threshold": threshold, "attributes": summaries, "flags": flags}, figure
+
+
+def evaluate_drift(
+    train_scores: pd.DataFrame,
+    test_scores: pd.DataFrame,
+    selection: dict[str, Any],
+    contract: DataContract,
+    evaluation: EvaluationParams,
+) -> tuple[pd.DataFrame, dict[str, Any], go.Figure]:
+    """Drift of every feature and of the candidate's scores, training -> test.
+
+    Args:
+        train_scores: Scored training split (the reference).
+        test_scores: Scored test split.
+        selection: The chosen candidate.
+        contract: Feature roles.
+        evaluation: Drift limits.
+
+    Returns:
+        Per-feature report (scores included as ``score``), summary with flags, chart.
+    """
+    column = f"score_{selection['candidate']}"
+    reference = train_scores.rename(columns={column: "score"})
+    current = test_scores.rename(columns={column: "score"})
+    report = drift.drift_report(reference, current, contract.categorical_columns,
+                                [*contract.numeric_columns, "score"], evaluation.drift)
+    flags = drift.drift_flags(report, evaluation.drift)
+    top = report.head(20)
+    figure = go.Figure(go.Bar(x=top["psi"], y=top["feature"], orientation="h",
+                              marker_color=top["severity"].map(
+                                  {"ok": "#4c78a8", "warning": "#f58518", "critical": "#e45756"})))
+    figure.update_layout(title="Population stability index, training -> test (top 20)",
+                         xaxis_title="PSI", yaxis={"autorange": "reversed"},
+                         template="plotly_white")
+    score_row = report[report["feature"] == "score"].iloc[0]
+    return report, {"score_psi": float(score_row["psi"]), "flags": flags}, figure
+
+
+def explain_lightgbm(
+    lightgbm_model: lgb.Booster, lightgbm_encoder: dict[str, Any], test: pd.DataFrame
+) -> tuple[pd.DataFrame, go.Figure]:
+    """Global importance: mean absolute SHAP contribution per feature (``pred_contrib``).
+
+    Args:
+        lightgbm_model: Booster.
+        lightgbm_encoder: Encoder.
+        test: Test split.
+
+    Returns:
+        Importance table (largest first) and a chart.
+    """
+    contributions = lightgbm_model.predict(encode(test, lightgbm_encoder), pred_contrib=True)
+    features = lightgbm_encoder["features"]
+    table = pd.DataFrame({"feature": features,
+                          "mean_abs_shap": np.abs(contributions[:, :-1]).mean(axis=0)})
+    table = table.sort_values("mean_abs_shap", ascending=False, ignore_index=True)
+    top = table.head(20)
+    figure = go.Figure(go.Bar(x=top["mean_abs_shap"], y=top["feature"], orientation="h"))
+    figure.update_layout(title="Mean |SHAP| on the log-odds scale, test period (top 20)",
+                         yaxis={"autorange": "reversed"}, template="plotly_white")
+    return table, figure
+
+
+def compare_with_bayes(
+    test_scores: pd.DataFrame, ground_truth: pd.DataFrame, contract: DataContract
+) -> pd.DataFrame:
+    """Each model's test AUC next to the Bayes-optimal AUC (demo data only).
+
+    Args:
+        test_scores: Scored test split.
+        ground_truth: The demo's true probabilities.
+        contract: Column roles.
+
+    Returns:
+        Model, test AUC, Bayes-optimal AUC and their ratio.
+    """
+    merged = test_scores.merge(ground_truth[["application_id", "bayes_pd"]],
+                               left_on=contract.id_column, right_on="application_id")
+    y = target(merged, contract)
+    bayes = point_metrics(y, merged["bayes_pd"].to_numpy())["roc_auc"]
+    rows = [{"model": c.removeprefix("score_"),
+             "test_auc": point_metrics(y, merged[c].to_numpy())["roc_auc"]}
+            for c in test_scores if c.startswith("score_")]
+    table = pd.DataFrame(rows).assign(bayes_optimal_auc=bayes)
+    return table.assign(share_of_bayes=table["test_auc"] / bayes)
+
+
+def decide_promotion(
+    metrics: pd.DataFrame,
+    selection: dict[str, Any],
+    fairness_summary: dict[str, Any],
+    drift_summary: dict[str, Any],
+    champion: dict[str, Any],
+    evaluation: EvaluationParams,
+) -> dict[str, Any]:
+    """Promote or not, with every reason.
+
+    Rules: the candidate's AUC interval lower bound must be above the best baseline's AUC;
+    it must not be worse than the current champion's AUC beyond the tolerance; and it
+    must raise no fairness or drift flag (each rule can be switched off in parameters).
+
+    Args:
+        metrics: Test metrics with intervals.
+        selection: Candidate and best baseline.
+        fairness_summary: Fairness flags.
+        drift_summary: Drift flags.
+        champion: The current champion's record (``{}`` when there is none).
+        evaluation: Promotion rules.
+
+    Returns:
+        ``{"promote": bool, "candidate": ..., "reasons": [...], "checks": {...}}``.
+    """
+    rules = evaluation.promotion
+    table = metrics[metrics["metric"] == rules.metric].set_index("model")
+    cand, base = table.loc[selection["candidate"]], table.loc[selection["baseline"]]
+    checks = {
+        "beats_baseline": bool(cand["low"] > base["value"]),
+        "not_worse_than_champion": (not champion) or bool(
+            cand["value"] >= champion["metrics"][rules.metric] - rules.champion_tolerance),
+        "no_fairness_flags": not fairness_summary["flags"] or not rules.block_on_fairness_flags,
+        "no_drift_flags": not drift_summary["flags"] or not rules.block_on_drift_flags,
+    }
+    reasons = [
+        f"{rules.metric} {cand['value']:.4f} [{cand['low']:.4f}, {cand['high']:.4f}]; lower "
+        f"bound {'above' if checks['beats_baseline'] else 'not above'} the best baseline "
+        f"({selection['baseline']}) at {base['value']:.4f}",
+        "no current champion" if not champion else
+        f"champion {champion.get('candidate')} at {champion['metrics'][rules.metric]:.4f}, "
+        f"tolerance {rules.champion_tolerance}",
+        *[f"fairness flag: {f}" for f in fairness_summary["flags"]],
+        *[f"drift flag: {f}" for f in drift_summary["flags"]],
+    ]
+    decision = {
+        "promote": all(checks.values()),
+        "candidate": selection["candidate"],
+        "metrics": {m: float(v) for m, v in
+                    metrics[metrics["model"] == selection["candidate"]]
+                    .set_index("metric")["value"].items()},
+        "checks": checks,
+        "reasons": reasons,
+    }
+    logger.info("Promotion decision for %s: %s", selection["candidate"],
+                "PROMOTE" if decision["promote"] else "DO NOT PROMOTE")
+    return decision
+
+
+def build_model_card(
+    decision: dict[str, Any],
+    metrics: pd.DataFrame,
+    bayes: pd.DataFrame,
+    variance: dict[str, Any],
+    eces: dict[str, float],
+    fairness_table: pd.DataFrame,
+    fairness_summary: dict[str, Any],
+    drift_report: pd.DataFrame,
+    drift_summary: dict[str, Any],
+    business_report: dict[str, Any],
+    feature_metadata: dict[str, Any],
+    validation_report: dict[str, Any],
+    split_summary: dict[str, Any],
+    lightgbm_model: lgb.Booster,
+    charts: dict[str, go.Figure],
+) -> str:
+    """The model card as one HTML page, readable offline, with a risk register from the flags.
+
+    Args:
+        decision: Promotion decision.
+        metrics: Test metrics with intervals.
+        bayes: Test AUC next to the Bayes-optimal AUC.
+        variance: Fold metrics' mean and std.
+        eces: Expected calibration error per model.
+        fairness_table: Per-group fairness table.
+        fairness_summary: Fairness gaps and flags.
+        drift_report: Per-feature drift.
+        drift_summary: Drift flags.
+        business_report: Business outcome.
+        feature_metadata: The feature table's metadata.
+        validation_report: Quarantine counts.
+        split_summary: Split sizes and periods.
+        lightgbm_model: The booster (its file hash goes in the lineage).
+        charts: Title -> figure.
+
+    Returns:
+        The HTML page.
+    """
+    from credit_risk.datasets.checksummed import sha256  # noqa: PLC0415
+    from credit_risk.evaluation.card import render  # noqa: PLC0415
+
+    model_hash = sha256(gbm.model_text(lightgbm_model).encode())
+    candidate = decision["candidate"]
+    risks = [f"fairness: {f}" for f in fairness_summary["flags"]]
+    risks += [f"drift: {f}" for f in drift_summary["flags"]]
+    risks += [f"{name}: failed" for name, ok in decision["checks"].items() if not ok]
+    outcome = {k: business_report[k] for k in ("candidate", "baseline", "approve_everyone")}
+    sections = {
+        "decision": decision,
+        "lineage": f"feature table sha256 {feature_metadata['content_sha256'][:16]}..., "
+        f"LightGBM file sha256 {model_hash[:16]}...",
+        "data": {
+            "splits": pd.DataFrame(split_summary).T.drop(columns="fold_sizes", errors="ignore")
+            .reset_index(names="split"),
+            "rows": feature_metadata["rows"], "sha256": feature_metadata["content_sha256"],
+            "quarantined": validation_report["totals"]["rows_quarantined"],
+            "rows_in": validation_report["totals"]["rows_in"],
+        },
+        "metrics": metrics.pivot(index="model", columns="metric", values="value").reset_index()
+        .merge(metrics[metrics["model"] == candidate][["metric", "low", "high"]]
+               .assign(model=candidate).pivot(index="model", columns="metric",
+                                              values="low").add_suffix("_low").reset_index(),
+               how="left", on="model"),
+        "bayes": bayes,
+        "variance": pd.DataFrame(variance).T.reset_index(names="metric"),
+        "ece": pd.DataFrame({"model": list(eces), "ece": list(eces.values())}),
+        "fairness": fairness_table,
+        "fairness_flags": fairness_summary["flags"],
+        "drift": drift_report.head(10)[["feature", "psi", "p_value", "unseen", "severity"]],
+        "drift_flags": drift_summary["flags"],
+        "business": pd.DataFrame(outcome).T.reset_index(names="policy")
+        [["policy", "threshold", "approval_rate", "default_rate_approved", "profit"]],
+        "limitations": [
+            "Trained on generated demo data: figures describe the demo world, not a real "
+            "lending book.",
+            "Labels are observed for approved loans only in real life; the demo has no "
+            "reject inference.",
+            "Sensitive attributes are not features, but proxies (such as age-related "
+            "features) can carry their effect; see the fairness section.",
+            f"Test period {split_summary['test']['from']} to {split_summary['test']['to']}: "
+            "performance later may differ; monitor drift on every scored batch.",
+        ],
+        "risks": risks,
+    }
+    return render(sections, charts)
+
+
+def collect_charts(
+    roc: go.Figure, pr: go.Figure, calibration: go.Figure, fairness_chart: go.Figure,
+    drift_chart: go.Figure, importance: go.Figure, profit: go.Figure, leaderboard: go.Figure,
+) -> dict[str, go.Figure]:
+    """Name the charts the model card shows, in its order.
+
+    Args:
+        roc: ROC curves.
+        pr: Precision-recall curves.
+        calibration: Reliability curves.
+        fairness_chart: Per-group rates.
+        drift_chart: PSI per feature.
+        importance: SHAP importance.
+        profit: Profit curve.
+        leaderboard: Validation leaderboard.
+
+    Returns:
+        Title -> figure.
+    """
+    return {"ROC": roc, "Precision-recall": pr, "Calibration": calibration,
+            "Fairness": fairness_chart, "Drift": drift_chart, "Feature importance": importance,
+            "Profit": profit, "Leaderboard (validation)": leaderboard}
+
+
+def update_champion(decision: dict[str, Any], champion: dict[str, Any]) -> dict[str, Any]:
+    """The champion after this decision: the candidate if promoted, else unchanged.
+
+    Args:
+        decision: Promotion decision.
+        champion: The current champion's record (``{}`` when there is none).
+
+    Returns:
+        The record to keep.
+    """
+    if not decision["promote"]:
+        return champion
+    return {"candidate": decision["candidate"], "metrics": decision["metrics"]}

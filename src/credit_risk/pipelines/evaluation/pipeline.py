@@ -1,0 +1,83 @@
+"""Wiring of the ``evaluation`` pipeline."""
+
+from kedro.pipeline import Node, Pipeline
+
+from credit_risk.pipelines.evaluation import nodes
+
+CONTRACT = "params:data_contract"
+EVALUATION = "params:evaluation"
+
+
+def create_pipeline(**kwargs: object) -> Pipeline:
+    """Create the ``evaluation`` pipeline.
+
+    Args:
+        **kwargs: Unused; Kedro's pipeline-factory signature.
+
+    Returns:
+        Scoring, metrics with intervals, calibration, variance, business view, fairness,
+        drift, explanations, the Bayes comparison, the decision and the model card.
+    """
+    models = ["constant_model", "logistic_model", "lightgbm_model", "lightgbm_encoder",
+              "ensemble_model"]
+    return Pipeline(
+        [
+            Node(nodes.score_splits,
+                 ["model_input_train", "model_input_validation", "model_input_test", *models],
+                 ["train_scores", "validation_scores", "test_scores"], name="score_splits"),
+            Node(nodes.select_candidate, "leaderboard", "candidate_selection",
+                 name="select_candidate"),
+            Node(nodes.evaluate_metrics, ["test_scores", CONTRACT, EVALUATION],
+                 ["test_metrics", "roc_chart", "pr_chart"], name="evaluate_metrics"),
+            Node(nodes.evaluate_calibration,
+                 ["test_scores", "candidate_selection", CONTRACT, EVALUATION],
+                 ["calibration_curve", "calibration_error", "calibration_chart"],
+                 name="evaluate_calibration"),
+            Node(nodes.evaluate_variance,
+                 ["model_input_train", "lightgbm_encoder", "lightgbm_best_params", CONTRACT,
+                  "params:training"],
+                 ["fold_metrics", "fold_summary"], name="evaluate_variance_across_folds"),
+            Node(nodes.evaluate_business,
+                 ["validation_scores", "test_scores", "candidate_selection", CONTRACT,
+                  EVALUATION],
+                 ["business_report", "profit_chart"], name="evaluate_business_value"),
+            Node(nodes.evaluate_fairness,
+                 ["test_scores", "candidate_selection", "business_report", CONTRACT, EVALUATION],
+                 ["fairness_table", "fairness_summary", "fairness_chart"],
+                 name="evaluate_fairness"),
+            Node(nodes.evaluate_drift,
+                 ["train_scores", "test_scores", "candidate_selection", CONTRACT, EVALUATION],
+                 ["drift_report", "drift_summary", "drift_chart"], name="evaluate_drift"),
+            Node(nodes.explain_lightgbm, ["lightgbm_model", "lightgbm_encoder",
+                                          "model_input_test"],
+                 ["feature_importance", "importance_chart"], name="explain_with_shap"),
+            Node(nodes.compare_with_bayes, ["test_scores", "ground_truth", CONTRACT],
+                 "bayes_comparison", name="compare_with_bayes_optimal", tags=["demo_only"]),
+            Node(nodes.decide_promotion,
+                 ["test_metrics", "candidate_selection", "fairness_summary", "drift_summary",
+                  "champion_record", EVALUATION],
+                 "promotion_decision", name="decide_promotion"),
+            Node(
+                nodes.build_model_card,
+                {
+                    "decision": "promotion_decision", "metrics": "test_metrics",
+                    "bayes": "bayes_comparison", "variance": "fold_summary",
+                    "eces": "calibration_error", "fairness_table": "fairness_table",
+                    "fairness_summary": "fairness_summary", "drift_report": "drift_report",
+                    "drift_summary": "drift_summary", "business_report": "business_report",
+                    "feature_metadata": "feature_table_metadata",
+                    "validation_report": "validation_report", "split_summary": "split_summary",
+                    "lightgbm_model": "lightgbm_model", "charts": "model_card_charts",
+                },
+                "model_card",
+                name="build_model_card",
+            ),
+            Node(nodes.update_champion, ["promotion_decision", "champion_record"],
+                 "new_champion_record", name="update_champion_record"),
+            Node(nodes.collect_charts,
+                 ["roc_chart", "pr_chart", "calibration_chart", "fairness_chart", "drift_chart",
+                  "importance_chart", "profit_chart", "leaderboard_chart"],
+                 "model_card_charts", name="collect_charts"),
+        ],
+        tags=["evaluation"],
+    )
