@@ -95,7 +95,9 @@ def tune_ours(
         }
     )
     encoder = fit_encoder(splits["train"], contract)
-    base = gbm.base_params(training.lightgbm, training.seed, training.num_threads)
+    base = gbm.base_params(
+        training.lightgbm, training.seed, training.num_threads, encoder["features"]
+    )
     study = tuning.open_study(InMemoryStorage(), settings, training.lightgbm.max_rounds)
     train_set = gbm.dataset(splits["train"], encoder, contract)
     valid_set = gbm.dataset(splits["validation"], encoder, contract).set_reference(train_set)

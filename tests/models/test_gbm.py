@@ -13,7 +13,7 @@ def _fit(
 ) -> tuple[str, list[float]]:
     encoder = fit_encoder(splits["train"], contract)
     params = {
-        **gbm.base_params(training.lightgbm, training.seed, threads),
+        **gbm.base_params(training.lightgbm, training.seed, threads, encoder["features"]),
         "learning_rate": 0.1,
         "num_leaves": 15,
         "bagging_fraction": 0.7,

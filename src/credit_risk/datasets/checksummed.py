@@ -163,8 +163,12 @@ class OptionalJSONDataset(AbstractVersionedDataset[dict[str, Any], dict[str, Any
         self._protocol = protocol
         self._fs = fsspec.filesystem(protocol)
         self.metadata = metadata
-        super().__init__(filepath=PurePosixPath(path), version=None,
-                         exists_function=self._fs.exists, glob_function=self._fs.glob)
+        super().__init__(
+            filepath=PurePosixPath(path),
+            version=None,
+            exists_function=self._fs.exists,
+            glob_function=self._fs.glob,
+        )
 
     def load(self) -> dict[str, Any]:
         """Read the record, or ``{}`` when there is none.

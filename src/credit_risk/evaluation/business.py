@@ -33,9 +33,13 @@ def profit_per_loan(frame: pd.DataFrame, target: str, params: BusinessParams) ->
         Profit of approving each row.
     """
     amount = frame["amount"].to_numpy(dtype=np.float64)
-    interest = (amount * frame["interest_rate"].to_numpy(dtype=np.float64)
-                * frame["term_months"].to_numpy(dtype=np.float64) / 12
-                * params.interest_share_earned)
+    interest = (
+        amount
+        * frame["interest_rate"].to_numpy(dtype=np.float64)
+        * frame["term_months"].to_numpy(dtype=np.float64)
+        / 12
+        * params.interest_share_earned
+    )
     defaulted = frame[target].to_numpy(dtype=np.int64) == 1
     return np.where(defaulted, -params.loss_given_default * amount, interest)
 
@@ -51,10 +55,17 @@ def profit_curve(score: np.ndarray, profit: np.ndarray, grid_points: int) -> pd.
     Returns:
         Threshold, approval rate and total profit per threshold.
     """
-    thresholds = np.unique(np.append(np.quantile(score, np.linspace(0, 1, grid_points)), 1.0 + 1e-9))
+    thresholds = np.unique(
+        np.append(np.quantile(score, np.linspace(0, 1, grid_points)), 1.0 + 1e-9)
+    )
     approved = score[None, :] < thresholds[:, None]
-    return pd.DataFrame({"threshold": thresholds, "approval_rate": approved.mean(axis=1),
-                         "profit": (approved * profit[None, :]).sum(axis=1)})
+    return pd.DataFrame(
+        {
+            "threshold": thresholds,
+            "approval_rate": approved.mean(axis=1),
+            "profit": (approved * profit[None, :]).sum(axis=1),
+        }
+    )
 
 
 def decision_outcome(

@@ -39,40 +39,55 @@ def render(sections: dict[str, Any], charts: dict[str, go.Figure]) -> str:
         The HTML page.
     """
     decision = sections["decision"]
-    verdict = ("<span class='promote'>PROMOTE</span>" if decision["promote"]
-               else "<span class='hold'>DO NOT PROMOTE</span>")
+    verdict = (
+        "<span class='promote'>PROMOTE</span>"
+        if decision["promote"]
+        else "<span class='hold'>DO NOT PROMOTE</span>"
+    )
     data = sections["data"]
     parts = [
         f"<h1>Model card: {html.escape(decision['candidate'])}</h1>",
-        f"<p class='muted'>credit-risk, loan default risk. Lineage: {html.escape(sections['lineage'])}</p>",
+        "<p class='muted'>credit-risk, loan default risk. Lineage: "
+        f"{html.escape(sections['lineage'])}</p>",
         f"<h2>Decision</h2><p>{verdict}</p>",
         _list(decision["reasons"], ""),
         "<h2>Intended use</h2><p>Ranks consumer-loan applications by their probability of "
         "default at the application date, to support approve/decline decisions with a "
         "threshold chosen for expected profit. Not for pricing, collections or any use on "
         "populations unlike the training data; decisions about people need human review.</p>",
-        "<h2>Data</h2>", _table(data["splits"], 4),
+        "<h2>Data</h2>",
+        _table(data["splits"], 4),
         f"<p>Feature table: {data['rows']:,} rows, content SHA-256 "
         f"<code>{data['sha256']}</code>; quarantined raw rows: {data['quarantined']:,} of "
         f"{data['rows_in']:,}.</p>",
         "<h2>Metrics on the out-of-time test period (95% bootstrap intervals)</h2>",
         _table(sections["metrics"]),
-        "<h2>Against the limit</h2>", _table(sections["bayes"]),
-        "<h2>Variance across training folds</h2>", _table(sections["variance"]),
-        "<h2>Calibration</h2>", _table(sections["ece"]),
-        "<h2>Fairness</h2>", _table(sections["fairness"], 3),
+        "<h2>Against the limit</h2>",
+        _table(sections["bayes"]),
+        "<h2>Variance across training folds</h2>",
+        _table(sections["variance"]),
+        "<h2>Calibration</h2>",
+        _table(sections["ece"]),
+        "<h2>Fairness</h2>",
+        _table(sections["fairness"], 3),
         _list(sections["fairness_flags"], "No fairness flag."),
-        "<h2>Drift, training to test</h2>", _table(sections["drift"], 4),
+        "<h2>Drift, training to test</h2>",
+        _table(sections["drift"], 4),
         _list(sections["drift_flags"], "No drift flag."),
-        "<h2>Business view</h2>", _table(sections["business"], 3),
+        "<h2>Business view</h2>",
+        _table(sections["business"], 3),
         "<h2>Limitations</h2><ul>"
-        + "".join(f"<li>{html.escape(x)}</li>" for x in sections["limitations"]) + "</ul>",
-        "<h2>Risk register</h2>", _list(sections["risks"], "No open risk."),
+        + "".join(f"<li>{html.escape(x)}</li>" for x in sections["limitations"])
+        + "</ul>",
+        "<h2>Risk register</h2>",
+        _list(sections["risks"], "No open risk."),
         "<h2>Charts</h2>",
     ]
     for i, (title, figure) in enumerate(charts.items()):
         parts.append(f"<h3>{html.escape(title)}</h3>")
         parts.append(figure.to_html(full_html=False, include_plotlyjs=(i == 0)))
     body = "\n".join(parts)
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Model card</title>"
-            f"<style>{_STYLE}</style></head><body>{body}</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Model card</title>"
+        f"<style>{_STYLE}</style></head><body>{body}</body></html>"
+    )

@@ -55,10 +55,17 @@ def _numeric(reference: pd.Series, current: pd.Series, n_bins: int) -> dict[str,
         return np.bincount(bins, minlength=len(edges) + 2) / max(len(values), 1)
 
     present_ref, present_cur = ref[~np.isnan(ref)], cur[~np.isnan(cur)]
-    p_value = ks_2samp(present_ref, present_cur).pvalue if len(present_cur) and len(
-        present_ref) else np.nan
-    return {"psi": psi(shares(ref), shares(cur)), "test": "ks", "p_value": float(p_value),
-            "unseen": 0}
+    p_value = (
+        ks_2samp(present_ref, present_cur).pvalue
+        if len(present_cur) and len(present_ref)
+        else np.nan
+    )
+    return {
+        "psi": psi(shares(ref), shares(cur)),
+        "test": "ks",
+        "p_value": float(p_value),
+        "unseen": 0,
+    }
 
 
 def _categorical(reference: pd.Series, current: pd.Series) -> dict[str, Any]:
@@ -73,7 +80,9 @@ def _categorical(reference: pd.Series, current: pd.Series) -> dict[str, Any]:
     p_value = chi2_contingency(table).pvalue if table.shape[1] > 1 else 1.0
     return {
         "psi": psi(ref_counts.to_numpy() / len(ref), cur_counts.to_numpy() / len(cur)),
-        "test": "chi2", "p_value": float(p_value), "unseen": int(cur_counts[UNSEEN]),
+        "test": "chi2",
+        "p_value": float(p_value),
+        "unseen": int(cur_counts[UNSEEN]),
     }
 
 
@@ -97,15 +106,22 @@ def drift_report(
         The report, worst PSI first. ``severity`` is ``critical`` at ``psi_critical``,
         ``warning`` at ``psi_warning`` or when the test rejects at ``p_value``, else ``ok``.
     """
-    rows = [{"feature": c, "kind": "categorical", **_categorical(reference[c], current[c])}
-            for c in categorical]
-    rows += [{"feature": c, "kind": "numeric",
-              **_numeric(reference[c], current[c], params.n_bins)} for c in numeric]
+    rows = [
+        {"feature": c, "kind": "categorical", **_categorical(reference[c], current[c])}
+        for c in categorical
+    ]
+    rows += [
+        {"feature": c, "kind": "numeric", **_numeric(reference[c], current[c], params.n_bins)}
+        for c in numeric
+    ]
     report = pd.DataFrame(rows)
     report["severity"] = np.select(
-        [report["psi"] >= params.psi_critical,
-         (report["psi"] >= params.psi_warning) | (report["p_value"] < params.p_value)],
-        ["critical", "warning"], "ok",
+        [
+            report["psi"] >= params.psi_critical,
+            (report["psi"] >= params.psi_warning) | (report["p_value"] < params.p_value),
+        ],
+        ["critical", "warning"],
+        "ok",
     )
     return report.sort_values("psi", ascending=False, ignore_index=True)
 
@@ -124,8 +140,11 @@ def drift_flags(report: pd.DataFrame, params: DriftParams) -> list[str]:
     flags = []
     if len(critical) > params.max_critical_features:
         worst = ", ".join(f"{r.feature} (PSI {r.psi:.2f})" for r in critical.head(5).itertuples())
-        flags.append(f"{len(critical)} feature(s) drifted beyond PSI {params.psi_critical}: {worst}")
+        flags.append(
+            f"{len(critical)} feature(s) drifted beyond PSI {params.psi_critical}: {worst}"
+        )
     unseen = report[report["unseen"] > 0]
-    flags += [f"{r.feature}: {r.unseen} value(s) never seen in training" for r in
-              unseen.itertuples()]
+    flags += [
+        f"{r.feature}: {r.unseen} value(s) never seen in training" for r in unseen.itertuples()
+    ]
     return flags

@@ -26,7 +26,17 @@ class FairnessParams(BaseModel):
     max_demographic_parity_difference: float = Field(0.10, ge=0, le=1)
     max_equalized_odds_difference: float = Field(0.10, ge=0, le=1)
     max_auc_difference: float = Field(0.05, ge=0, le=1)
+    max_calibration_gap_difference: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="Largest gap between groups of (observed - mean predicted) default rate.",
+    )
     min_group_size: int = Field(50, ge=1, description="Smaller groups are reported, not judged.")
+    blocking_attributes: list[str] = Field(
+        default_factory=list,
+        description="Flags on these attributes block promotion; on others they are warnings.",
+    )
 
 
 def _auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
@@ -45,7 +55,8 @@ def fairness_report(
 
     A row is *flagged* (predicted to default, so declined) when its score is at least the
     threshold. Selection rate is the share flagged; TPR and FPR are among those who did
-    and did not default.
+    and did not default. The calibration gap (observed minus mean predicted default rate)
+    catches bias recorded in the labels even when the attribute is not a feature.
 
     Args:
         frame: Scored rows with the target and the sensitive columns.
@@ -67,13 +78,23 @@ def fairness_report(
         attribute = frame.loc[judged, column].astype("str")
         y_j, d_j, s_j = y[judged.to_numpy()], decision[judged.to_numpy()], frame.loc[judged, score]
         by_group = MetricFrame(
-            metrics={"selection_rate": selection_rate, "tpr": true_positive_rate,
-                     "fpr": false_positive_rate, "count": lambda t, _: len(t)},
-            y_true=y_j, y_pred=d_j, sensitive_features=attribute,
+            metrics={
+                "selection_rate": selection_rate,
+                "tpr": true_positive_rate,
+                "fpr": false_positive_rate,
+                "count": lambda t, _: len(t),
+            },
+            y_true=y_j,
+            y_pred=d_j,
+            sensitive_features=attribute,
         ).by_group
-        by_group["auc"] = [_auc(y_j[attribute.to_numpy() == g], s_j[attribute == g].to_numpy())
-                           for g in by_group.index]
+        by_group["auc"] = [
+            _auc(y_j[attribute.to_numpy() == g], s_j[attribute == g].to_numpy())
+            for g in by_group.index
+        ]
         by_group["default_rate"] = pd.Series(y_j).groupby(attribute.to_numpy()).mean()
+        by_group["mean_predicted"] = s_j.groupby(attribute.to_numpy()).mean()
+        by_group["calibration_gap"] = by_group["default_rate"] - by_group["mean_predicted"]
         groups.append(by_group.reset_index(names="group").assign(attribute=column))
         summaries.append(_summary(column, y_j, d_j, attribute, by_group, params))
     table = pd.concat(groups, ignore_index=True)
@@ -83,20 +104,38 @@ def fairness_report(
 
 
 def _summary(
-    column: str, y: np.ndarray, decision: np.ndarray, attribute: pd.Series,
-    by_group: pd.DataFrame, params: FairnessParams,
+    column: str,
+    y: np.ndarray,
+    decision: np.ndarray,
+    attribute: pd.Series,
+    by_group: pd.DataFrame,
+    params: FairnessParams,
 ) -> dict[str, Any]:
     dp = float(demographic_parity_difference(y, decision, sensitive_features=attribute))
     eo = float(equalized_odds_difference(y, decision, sensitive_features=attribute))
     auc_gap = float(by_group["auc"].max() - by_group["auc"].min())
+    calibration = float(by_group["calibration_gap"].max() - by_group["calibration_gap"].min())
     flags = []
     if dp > params.max_demographic_parity_difference:
-        flags.append(f"demographic parity difference {dp:.3f} > "
-                     f"{params.max_demographic_parity_difference}")
+        flags.append(
+            f"demographic parity difference {dp:.3f} > {params.max_demographic_parity_difference}"
+        )
     if eo > params.max_equalized_odds_difference:
         flags.append(f"equalized odds difference {eo:.3f} > {params.max_equalized_odds_difference}")
     if auc_gap > params.max_auc_difference:
         flags.append(f"AUC gap between groups {auc_gap:.3f} > {params.max_auc_difference}")
-    return {"attribute": column, "demographic_parity_difference": round(dp, 6),
-            "equalized_odds_difference": round(eo, 6), "auc_difference": round(auc_gap, 6),
-            "flags": flags}
+    if calibration > params.max_calibration_gap_difference:
+        flags.append(
+            f"calibration gap difference {calibration:.3f} > "
+            f"{params.max_calibration_gap_difference} (the model under-predicts "
+            "defaults for one group: labels or risk differ by group)"
+        )
+    return {
+        "attribute": column,
+        "demographic_parity_difference": round(dp, 6),
+        "equalized_odds_difference": round(eo, 6),
+        "auc_difference": round(auc_gap, 6),
+        "calibration_gap_difference": round(calibration, 6),
+        "blocking": column in params.blocking_attributes,
+        "flags": flags,
+    }

@@ -75,8 +75,15 @@ def bootstrap_intervals(
     for name in METRICS:
         values = resampled[name][np.isfinite(resampled[name])]
         low, high = np.percentile(values, [tail, 100 - tail])
-        rows.append({"metric": name, "value": point[name], "low": float(low),
-                     "high": float(high), "std": float(values.std())})
+        rows.append(
+            {
+                "metric": name,
+                "value": point[name],
+                "low": float(low),
+                "high": float(high),
+                "std": float(values.std()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -94,8 +101,11 @@ def reliability(target: np.ndarray, score: np.ndarray, n_bins: int) -> tuple[pd.
     """
     frame = pd.DataFrame({"y": target, "p": score})
     frame["bin"] = pd.qcut(frame["p"].rank(method="first"), n_bins, labels=False)
-    curve = frame.groupby("bin").agg(mean_predicted=("p", "mean"), observed_rate=("y", "mean"),
-                                     count=("y", "size")).reset_index()
+    curve = (
+        frame.groupby("bin")
+        .agg(mean_predicted=("p", "mean"), observed_rate=("y", "mean"), count=("y", "size"))
+        .reset_index()
+    )
     gap = (curve["mean_predicted"] - curve["observed_rate"]).abs()
     ece = float((gap * curve["count"]).sum() / curve["count"].sum())
     return curve, ece

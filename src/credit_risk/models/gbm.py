@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 import lightgbm as lgb
 import numpy as np
@@ -28,20 +28,35 @@ class LightGBMParams(BaseModel):
         default_factory=lambda: {"objective": "binary", "metric": "auc"},
         description="Passed to lgb.train as they are, under the tuned parameters.",
     )
+    monotone: dict[str, Literal[-1, 1]] = Field(
+        default_factory=dict,
+        description="Feature -> +1 (risk never falls as it grows) or -1 (never rises).",
+    )
 
 
-def base_params(params: LightGBMParams, seed: int, num_threads: int) -> dict[str, Any]:
+def base_params(
+    params: LightGBMParams, seed: int, num_threads: int, features: list[str]
+) -> dict[str, Any]:
     """Parameters that make training reproducible, whatever the thread count.
 
     Args:
         params: Fixed settings from configuration.
         seed: The one seed every LightGBM random stream derives from.
         num_threads: Threads to train with (0: OpenMP's default).
+        features: The encoder's feature order, for the monotone constraints.
 
     Returns:
         The parameter dict, tuned values to be merged on top.
     """
+    unknown = sorted(set(params.monotone) - set(features))
+    if unknown:
+        raise ValueError(
+            f"monotone constraints name features the model does not use: {unknown}; "
+            "fix training.lightgbm.monotone or the data contract"
+        )
+    constraints = {"monotone_constraints": [params.monotone.get(f, 0) for f in features]}
     return {
+        **(constraints if params.monotone else {}),
         "objective": "binary",
         "metric": "auc",
         **params.fixed,

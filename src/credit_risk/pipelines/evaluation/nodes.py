@@ -53,6 +53,10 @@ class EvaluationParams(BaseModel):
     promotion: PromotionParams = PromotionParams()
 
 
+def _score_columns(frame: pd.DataFrame) -> list[str]:
+    return [str(c) for c in frame.columns if str(c).startswith("score_")]
+
+
 def score_splits(
     train: pd.DataFrame,
     validation: pd.DataFrame,
@@ -104,8 +108,10 @@ def select_candidate(leaderboard: pd.DataFrame) -> dict[str, Any]:
     """
     board = leaderboard.sort_values("val_auc", ascending=False)
     is_baseline = board["model"].isin(BASELINES)
-    return {"candidate": str(board.loc[~is_baseline, "model"].iloc[0]),
-            "baseline": str(board.loc[is_baseline, "model"].iloc[0])}
+    return {
+        "candidate": str(board.loc[~is_baseline, "model"].iloc[0]),
+        "baseline": str(board.loc[is_baseline, "model"].iloc[0]),
+    }
 
 
 def evaluate_metrics(
@@ -123,24 +129,37 @@ def evaluate_metrics(
     """
     y = target(test_scores, contract)
     tables, roc, pr = [], go.Figure(), go.Figure()
-    for column in [c for c in test_scores if c.startswith("score_")]:
+    for column in _score_columns(test_scores):
         name, p = column.removeprefix("score_"), test_scores[column].to_numpy()
-        tables.append(bootstrap_intervals(y, p, evaluation.bootstrap_resamples, evaluation.seed)
-                      .assign(model=name))
+        tables.append(
+            bootstrap_intervals(y, p, evaluation.bootstrap_resamples, evaluation.seed).assign(
+                model=name
+            )
+        )
         fpr, tpr, _ = roc_curve(y, p)
         precision, recall, _ = precision_recall_curve(y, p)
         roc.add_scatter(x=fpr, y=tpr, name=name, mode="lines")
         pr.add_scatter(x=recall, y=precision, name=name, mode="lines")
-    roc.update_layout(title="ROC curves, test period", xaxis_title="false positive rate",
-                      yaxis_title="true positive rate", template="plotly_white")
-    pr.update_layout(title="Precision-recall curves, test period", xaxis_title="recall",
-                     yaxis_title="precision", template="plotly_white")
+    roc.update_layout(
+        title="ROC curves, test period",
+        xaxis_title="false positive rate",
+        yaxis_title="true positive rate",
+        template="plotly_white",
+    )
+    pr.update_layout(
+        title="Precision-recall curves, test period",
+        xaxis_title="recall",
+        yaxis_title="precision",
+        template="plotly_white",
+    )
     table = pd.concat(tables, ignore_index=True)
     return table[["model", "metric", "value", "low", "high", "std"]], roc, pr
 
 
 def evaluate_calibration(
-    test_scores: pd.DataFrame, selection: dict[str, Any], contract: DataContract,
+    test_scores: pd.DataFrame,
+    selection: dict[str, Any],
+    contract: DataContract,
     evaluation: EvaluationParams,
 ) -> tuple[pd.DataFrame, dict[str, float], go.Figure]:
     """Reliability curve and expected calibration error of each candidate.
@@ -156,20 +175,29 @@ def evaluate_calibration(
     """
     y = target(test_scores, contract)
     curves, eces, figure = [], {}, go.Figure()
-    for column in [c for c in test_scores if c.startswith("score_")]:
+    for column in _score_columns(test_scores):
         name = column.removeprefix("score_")
-        curve, eces[name] = reliability(y, test_scores[column].to_numpy(),
-                                        evaluation.calibration_bins)
+        curve, eces[name] = reliability(
+            y, test_scores[column].to_numpy(), evaluation.calibration_bins
+        )
         curves.append(curve.assign(model=name))
         if name != "constant_prior":
-            figure.add_scatter(x=curve["mean_predicted"], y=curve["observed_rate"],
-                               name=f"{name} (ECE {eces[name]:.4f})", mode="lines+markers")
+            figure.add_scatter(
+                x=curve["mean_predicted"],
+                y=curve["observed_rate"],
+                name=f"{name} (ECE {eces[name]:.4f})",
+                mode="lines+markers",
+            )
     top = float(max(c["mean_predicted"].max() for c in curves)) * 1.1
-    figure.add_scatter(x=[0, top], y=[0, top], name="perfect", mode="lines",
-                       line={"dash": "dot", "color": "grey"})
-    figure.update_layout(title=f"Calibration, test period (chosen: {selection['candidate']})",
-                         xaxis_title="mean predicted", yaxis_title="observed default rate",
-                         template="plotly_white")
+    figure.add_scatter(
+        x=[0, top], y=[0, top], name="perfect", mode="lines", line={"dash": "dot", "color": "grey"}
+    )
+    figure.update_layout(
+        title=f"Calibration, test period (chosen: {selection['candidate']})",
+        xaxis_title="mean predicted",
+        yaxis_title="observed default rate",
+        template="plotly_white",
+    )
     return pd.concat(curves, ignore_index=True), eces, figure
 
 
@@ -192,19 +220,27 @@ def evaluate_variance(
     Returns:
         Per-fold metrics, and their mean and standard deviation.
     """
-    params = {**gbm.base_params(training.lightgbm, training.seed, training.num_threads),
-              **best["params"]}
+    params = {
+        **gbm.base_params(
+            training.lightgbm, training.seed, training.num_threads, lightgbm_encoder["features"]
+        ),
+        **best["params"],
+    }
     rows = []
     for fold in sorted(train["fold"].unique()):
         inside, held = train[train["fold"] != fold], train[train["fold"] == fold]
-        booster = gbm.train(params, gbm.dataset(inside, lightgbm_encoder, contract),
-                            max(1, best["best_iteration"]))
+        booster = gbm.train(
+            params, gbm.dataset(inside, lightgbm_encoder, contract), max(1, best["best_iteration"])
+        )
         p = gbm.predict(booster, lightgbm_encoder, held)
-        rows.append({"fold": int(fold), "rows": len(held), **point_metrics(target(held, contract), p)})
+        rows.append(
+            {"fold": int(fold), "rows": len(held), **point_metrics(target(held, contract), p)}
+        )
     folds = pd.DataFrame(rows)
-    metrics = [c for c in folds if c not in ("fold", "rows")]
-    summary = {m: {"mean": float(folds[m].mean()), "std": float(folds[m].std(ddof=1))}
-               for m in metrics}
+    metrics = [str(c) for c in folds.columns if c not in ("fold", "rows")]
+    summary = {
+        m: {"mean": float(folds[m].mean()), "std": float(folds[m].std(ddof=1))} for m in metrics
+    }
     return folds, summary
 
 
@@ -235,12 +271,17 @@ def evaluate_business(
     figure = go.Figure()
     for role in ("candidate", "baseline"):
         column = f"score_{selection[role]}"
-        curve = business.profit_curve(validation_scores[column].to_numpy(), val_profit,
-                                      params.grid_points)
-        best = curve.loc[curve["profit"].idxmax()]
-        report[role] = {"model": selection[role], "validation_profit": float(best["profit"]),
-                        **business.decision_outcome(test_scores[column].to_numpy(), test_profit,
-                                                    y_test, float(best["threshold"]))}
+        curve = business.profit_curve(
+            validation_scores[column].to_numpy(), val_profit, params.grid_points
+        )
+        best = curve.iloc[int(np.argmax(curve["profit"].to_numpy()))]
+        report[role] = {
+            "model": selection[role],
+            "validation_profit": float(best["profit"]),
+            **business.decision_outcome(
+                test_scores[column].to_numpy(), test_profit, y_test, float(best["threshold"])
+            ),
+        }
         figure.add_scatter(x=curve["approval_rate"], y=curve["profit"], name=selection[role])
     report["approve_everyone"] = business.decision_outcome(
         np.zeros(len(y_test)), test_profit, y_test, 1.0
@@ -251,9 +292,12 @@ def evaluate_business(
     report["candidate_profit_gain_vs_baseline"] = (
         report["candidate"]["profit"] - report["baseline"]["profit"]
     )
-    figure.update_layout(title="Expected profit by approval rate, validation period",
-                         xaxis_title="approval rate", yaxis_title="profit",
-                         template="plotly_white")
+    figure.update_layout(
+        title="Expected profit by approval rate, validation period",
+        xaxis_title="approval rate",
+        yaxis_title="profit",
+        template="plotly_white",
+    )
     return report, figure
 
 
@@ -279,16 +323,32 @@ def evaluate_fairness(
     column = f"score_{selection['candidate']}"
     threshold = business_report["candidate"]["threshold"]
     table, summaries = fairness.fairness_report(
-        test_scores, column, contract.target_column, contract.sensitive_columns, threshold,
+        test_scores,
+        column,
+        contract.target_column,
+        contract.sensitive_columns,
+        threshold,
         evaluation.fairness,
     )
     figure = go.Figure()
     for metric in ("selection_rate", "tpr", "fpr", "auc"):
         figure.add_bar(x=table["attribute"] + "=" + table["group"], y=table[metric], name=metric)
-    figure.update_layout(barmode="group", template="plotly_white",
-                         title=f"Fairness at threshold {threshold:.3f}, test period")
-    flags = [f"{s['attribute']}: {f}" for s in summaries for f in s["flags"]]
-    return table, {"threshold": threshold, "attributes": summaries, "flags": flags}, figure
+    figure.update_layout(
+        barmode="group",
+        template="plotly_white",
+        title=f"Fairness at threshold {threshold:.3f}, test period",
+    )
+    flags = [f"{s['attribute']}: {f}" for s in summaries for f in s["flags"] if s["blocking"]]
+    warnings = [
+        f"{s['attribute']}: {f}" for s in summaries for f in s["flags"] if not s["blocking"]
+    ]
+    summary = {
+        "threshold": threshold,
+        "attributes": summaries,
+        "flags": flags,
+        "warnings": warnings,
+    }
+    return table, summary, figure
 
 
 def evaluate_drift(
@@ -299,6 +359,10 @@ def evaluate_drift(
     evaluation: EvaluationParams,
 ) -> tuple[pd.DataFrame, dict[str, Any], go.Figure]:
     """Drift of every feature and of the candidate's scores, training -> test.
+
+    Critical (blocking) flags: the scores drifted beyond ``psi_critical``, or a feature
+    holds values never seen in training. Features drifting beyond ``psi_critical`` are
+    warnings: in a book that ages, history lengths and tenures drift by construction.
 
     Args:
         train_scores: Scored training split (the reference).
@@ -313,18 +377,37 @@ def evaluate_drift(
     column = f"score_{selection['candidate']}"
     reference = train_scores.rename(columns={column: "score"})
     current = test_scores.rename(columns={column: "score"})
-    report = drift.drift_report(reference, current, contract.categorical_columns,
-                                [*contract.numeric_columns, "score"], evaluation.drift)
+    report = drift.drift_report(
+        reference,
+        current,
+        contract.categorical_columns,
+        [*contract.numeric_columns, "score"],
+        evaluation.drift,
+    )
     flags = drift.drift_flags(report, evaluation.drift)
     top = report.head(20)
-    figure = go.Figure(go.Bar(x=top["psi"], y=top["feature"], orientation="h",
-                              marker_color=top["severity"].map(
-                                  {"ok": "#4c78a8", "warning": "#f58518", "critical": "#e45756"})))
-    figure.update_layout(title="Population stability index, training -> test (top 20)",
-                         xaxis_title="PSI", yaxis={"autorange": "reversed"},
-                         template="plotly_white")
-    score_row = report[report["feature"] == "score"].iloc[0]
-    return report, {"score_psi": float(score_row["psi"]), "flags": flags}, figure
+    figure = go.Figure(
+        go.Bar(
+            x=top["psi"],
+            y=top["feature"],
+            orientation="h",
+            marker_color=top["severity"].map(
+                {"ok": "#4c78a8", "warning": "#f58518", "critical": "#e45756"}
+            ),
+        )
+    )
+    figure.update_layout(
+        title="Population stability index, training -> test (top 20)",
+        xaxis_title="PSI",
+        yaxis={"autorange": "reversed"},
+        template="plotly_white",
+    )
+    score_psi = float(report.loc[report["feature"] == "score", "psi"].iloc[0])
+    critical = [f for f in flags if "never seen" in f]
+    if score_psi >= evaluation.drift.psi_critical:
+        critical.append(f"predicted scores drifted: PSI {score_psi:.3f}")
+    warnings = [f for f in flags if f not in critical]
+    return report, {"score_psi": score_psi, "flags": critical, "warnings": warnings}, figure
 
 
 def explain_lightgbm(
@@ -340,15 +423,21 @@ def explain_lightgbm(
     Returns:
         Importance table (largest first) and a chart.
     """
-    contributions = lightgbm_model.predict(encode(test, lightgbm_encoder), pred_contrib=True)
+    contributions = np.asarray(
+        lightgbm_model.predict(encode(test, lightgbm_encoder), pred_contrib=True)
+    )
     features = lightgbm_encoder["features"]
-    table = pd.DataFrame({"feature": features,
-                          "mean_abs_shap": np.abs(contributions[:, :-1]).mean(axis=0)})
+    table = pd.DataFrame(
+        {"feature": features, "mean_abs_shap": np.abs(contributions[:, :-1]).mean(axis=0)}
+    )
     table = table.sort_values("mean_abs_shap", ascending=False, ignore_index=True)
     top = table.head(20)
     figure = go.Figure(go.Bar(x=top["mean_abs_shap"], y=top["feature"], orientation="h"))
-    figure.update_layout(title="Mean |SHAP| on the log-odds scale, test period (top 20)",
-                         yaxis={"autorange": "reversed"}, template="plotly_white")
+    figure.update_layout(
+        title="Mean |SHAP| on the log-odds scale, test period (top 20)",
+        yaxis={"autorange": "reversed"},
+        template="plotly_white",
+    )
     return table, figure
 
 
@@ -365,13 +454,20 @@ def compare_with_bayes(
     Returns:
         Model, test AUC, Bayes-optimal AUC and their ratio.
     """
-    merged = test_scores.merge(ground_truth[["application_id", "bayes_pd"]],
-                               left_on=contract.id_column, right_on="application_id")
+    merged = test_scores.merge(
+        ground_truth[["application_id", "bayes_pd"]],
+        left_on=contract.id_column,
+        right_on="application_id",
+    )
     y = target(merged, contract)
     bayes = point_metrics(y, merged["bayes_pd"].to_numpy())["roc_auc"]
-    rows = [{"model": c.removeprefix("score_"),
-             "test_auc": point_metrics(y, merged[c].to_numpy())["roc_auc"]}
-            for c in test_scores if c.startswith("score_")]
+    rows = [
+        {
+            "model": c.removeprefix("score_"),
+            "test_auc": point_metrics(y, merged[c].to_numpy())["roc_auc"],
+        }
+        for c in _score_columns(test_scores)
+    ]
     table = pd.DataFrame(rows).assign(bayes_optimal_auc=bayes)
     return table.assign(share_of_bayes=table["test_auc"] / bayes)
 
@@ -406,8 +502,8 @@ def decide_promotion(
     cand, base = table.loc[selection["candidate"]], table.loc[selection["baseline"]]
     checks = {
         "beats_baseline": bool(cand["low"] > base["value"]),
-        "not_worse_than_champion": (not champion) or bool(
-            cand["value"] >= champion["metrics"][rules.metric] - rules.champion_tolerance),
+        "not_worse_than_champion": (not champion)
+        or bool(cand["value"] >= champion["metrics"][rules.metric] - rules.champion_tolerance),
         "no_fairness_flags": not fairness_summary["flags"] or not rules.block_on_fairness_flags,
         "no_drift_flags": not drift_summary["flags"] or not rules.block_on_drift_flags,
     }
@@ -415,8 +511,9 @@ def decide_promotion(
         f"{rules.metric} {cand['value']:.4f} [{cand['low']:.4f}, {cand['high']:.4f}]; lower "
         f"bound {'above' if checks['beats_baseline'] else 'not above'} the best baseline "
         f"({selection['baseline']}) at {base['value']:.4f}",
-        "no current champion" if not champion else
-        f"champion {champion.get('candidate')} at {champion['metrics'][rules.metric]:.4f}, "
+        "no current champion"
+        if not champion
+        else f"champion {champion.get('candidate')} at {champion['metrics'][rules.metric]:.4f}, "
         f"tolerance {rules.champion_tolerance}",
         *[f"fairness flag: {f}" for f in fairness_summary["flags"]],
         *[f"drift flag: {f}" for f in drift_summary["flags"]],
@@ -424,14 +521,20 @@ def decide_promotion(
     decision = {
         "promote": all(checks.values()),
         "candidate": selection["candidate"],
-        "metrics": {m: float(v) for m, v in
-                    metrics[metrics["model"] == selection["candidate"]]
-                    .set_index("metric")["value"].items()},
+        "metrics": {
+            m: float(v)
+            for m, v in metrics[metrics["model"] == selection["candidate"]]
+            .set_index("metric")["value"]
+            .items()
+        },
         "checks": checks,
         "reasons": reasons,
     }
-    logger.info("Promotion decision for %s: %s", selection["candidate"],
-                "PROMOTE" if decision["promote"] else "DO NOT PROMOTE")
+    logger.info(
+        "Promotion decision for %s: %s",
+        selection["candidate"],
+        "PROMOTE" if decision["promote"] else "DO NOT PROMOTE",
+    )
     return decision
 
 
@@ -479,8 +582,10 @@ def build_model_card(
 
     model_hash = sha256(gbm.model_text(lightgbm_model).encode())
     candidate = decision["candidate"]
-    risks = [f"fairness: {f}" for f in fairness_summary["flags"]]
-    risks += [f"drift: {f}" for f in drift_summary["flags"]]
+    risks = [f"fairness (critical): {f}" for f in fairness_summary["flags"]]
+    risks += [f"fairness (warning): {f}" for f in fairness_summary["warnings"]]
+    risks += [f"drift (critical): {f}" for f in drift_summary["flags"]]
+    risks += [f"drift (warning): {f}" for f in drift_summary["warnings"]]
     risks += [f"{name}: failed" for name, ok in decision["checks"].items() if not ok]
     outcome = {k: business_report[k] for k in ("candidate", "baseline", "approve_everyone")}
     sections = {
@@ -488,26 +593,35 @@ def build_model_card(
         "lineage": f"feature table sha256 {feature_metadata['content_sha256'][:16]}..., "
         f"LightGBM file sha256 {model_hash[:16]}...",
         "data": {
-            "splits": pd.DataFrame(split_summary).T.drop(columns="fold_sizes", errors="ignore")
+            "splits": pd.DataFrame(split_summary)
+            .T.drop(columns="fold_sizes", errors="ignore")
             .reset_index(names="split"),
-            "rows": feature_metadata["rows"], "sha256": feature_metadata["content_sha256"],
+            "rows": feature_metadata["rows"],
+            "sha256": feature_metadata["content_sha256"],
             "quarantined": validation_report["totals"]["rows_quarantined"],
             "rows_in": validation_report["totals"]["rows_in"],
         },
-        "metrics": metrics.pivot(index="model", columns="metric", values="value").reset_index()
-        .merge(metrics[metrics["model"] == candidate][["metric", "low", "high"]]
-               .assign(model=candidate).pivot(index="model", columns="metric",
-                                              values="low").add_suffix("_low").reset_index(),
-               how="left", on="model"),
+        "metrics": metrics.pivot(index="model", columns="metric", values="value")
+        .reset_index()
+        .merge(
+            metrics[metrics["model"] == candidate][["metric", "low", "high"]]
+            .assign(model=candidate)
+            .pivot(index="model", columns="metric", values="low")
+            .add_suffix("_low")
+            .reset_index(),
+            how="left",
+            on="model",
+        ),
         "bayes": bayes,
         "variance": pd.DataFrame(variance).T.reset_index(names="metric"),
         "ece": pd.DataFrame({"model": list(eces), "ece": list(eces.values())}),
         "fairness": fairness_table,
-        "fairness_flags": fairness_summary["flags"],
+        "fairness_flags": fairness_summary["flags"] + fairness_summary["warnings"],
         "drift": drift_report.head(10)[["feature", "psi", "p_value", "unseen", "severity"]],
-        "drift_flags": drift_summary["flags"],
-        "business": pd.DataFrame(outcome).T.reset_index(names="policy")
-        [["policy", "threshold", "approval_rate", "default_rate_approved", "profit"]],
+        "drift_flags": drift_summary["flags"] + drift_summary["warnings"],
+        "business": pd.DataFrame(outcome).T.reset_index(names="policy")[
+            ["policy", "threshold", "approval_rate", "default_rate_approved", "profit"]
+        ],
         "limitations": [
             "Trained on generated demo data: figures describe the demo world, not a real "
             "lending book.",
@@ -524,8 +638,14 @@ def build_model_card(
 
 
 def collect_charts(
-    roc: go.Figure, pr: go.Figure, calibration: go.Figure, fairness_chart: go.Figure,
-    drift_chart: go.Figure, importance: go.Figure, profit: go.Figure, leaderboard: go.Figure,
+    roc: go.Figure,
+    pr: go.Figure,
+    calibration: go.Figure,
+    fairness_chart: go.Figure,
+    drift_chart: go.Figure,
+    importance: go.Figure,
+    profit: go.Figure,
+    leaderboard: go.Figure,
 ) -> dict[str, go.Figure]:
     """Name the charts the model card shows, in its order.
 
@@ -542,9 +662,16 @@ def collect_charts(
     Returns:
         Title -> figure.
     """
-    return {"ROC": roc, "Precision-recall": pr, "Calibration": calibration,
-            "Fairness": fairness_chart, "Drift": drift_chart, "Feature importance": importance,
-            "Profit": profit, "Leaderboard (validation)": leaderboard}
+    return {
+        "ROC": roc,
+        "Precision-recall": pr,
+        "Calibration": calibration,
+        "Fairness": fairness_chart,
+        "Drift": drift_chart,
+        "Feature importance": importance,
+        "Profit": profit,
+        "Leaderboard (validation)": leaderboard,
+    }
 
 
 def update_champion(decision: dict[str, Any], champion: dict[str, Any]) -> dict[str, Any]:

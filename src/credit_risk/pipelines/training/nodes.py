@@ -122,7 +122,9 @@ def tune_lightgbm(
     """
     require_trainable(train, contract, "model_input_train")
     require_trainable(validation, contract, "model_input_validation")
-    base = gbm.base_params(training.lightgbm, training.seed, training.num_threads)
+    base = gbm.base_params(
+        training.lightgbm, training.seed, training.num_threads, encoder["features"]
+    )
     study = tuning.open_study(storage, training.tuning, training.lightgbm.max_rounds)
     train_set = gbm.dataset(train, encoder, contract)
     valid_set = gbm.dataset(validation, encoder, contract).set_reference(train_set)
@@ -159,7 +161,9 @@ def refit_lightgbm(
     """
     started = time.perf_counter()
     params = {
-        **gbm.base_params(training.lightgbm, training.seed, training.num_threads),
+        **gbm.base_params(
+            training.lightgbm, training.seed, training.num_threads, encoder["features"]
+        ),
         **best["params"],
     }
     rounds = max(1, best["best_iteration"])
