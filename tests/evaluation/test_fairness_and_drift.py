@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from credit_risk.demo_data import DemoData, DemoDataParams, generate
+from credit_risk.evaluation.drift import DriftParams, drift_flags, drift_report, psi
+from credit_risk.evaluation.fairness import FairnessParams, fairness_report
+
+
+def _scored(bias: float, n: int = 20_000, seed: int = 0) -> pd.DataFrame:
+    """A model that sees x but not the group; labels carry `bias` log-odds for group F."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    group = rng.choice(["F", "M"], n)
+    base = -2.2 + x
+    y = rng.uniform(size=n) < 1 / (1 + np.exp(-(base + bias * (group == "F"))))
+    return pd.DataFrame({"score": 1 / (1 + np.exp(-base)), "y": y.astype(int), "gender": group})
+
+
+@pytest.mark.parametrize(("bias", "flagged"), [(0.8, True), (0.0, False)])
+def test_label_bias_is_flagged_and_its_absence_is_not(bias: float, flagged: bool) -> None:
+    _, summaries = fairness_report(
+        _scored(bias), "score", "y", ["gender"], 0.2, FairnessParams(blocking_attributes=["gender"])
+    )
+    (summary,) = summaries
+    assert bool(summary["flags"]) is flagged
+    assert summary["blocking"] is True
+    if flagged:
+        assert "calibration gap difference" in summary["flags"][0]
+
+
+def test_group_table_has_the_rates() -> None:
+    table, _ = fairness_report(_scored(0.8), "score", "y", ["gender"], 0.2, FairnessParams())
+    assert set(table.columns) >= {
+        "attribute",
+        "group",
+        "selection_rate",
+        "tpr",
+        "fpr",
+        "auc",
+        "default_rate",
+        "calibration_gap",
+    }
+    gaps = table.set_index("group")["calibration_gap"]
+    assert gaps["F"] > 0.03 > gaps["M"]
+
+
+def test_psi_is_zero_for_equal_shares_and_grows_with_shift() -> None:
+    assert psi(np.array([0.5, 0.5]), np.array([0.5, 0.5])) == 0
+    assert psi(np.array([0.5, 0.5]), np.array([0.6, 0.4])) < psi(
+        np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    )
+
+
+@pytest.fixture(scope="module")
+def worlds() -> tuple[DemoData, DemoData]:
+    drifted = generate(DemoDataParams(n_customers=4_000, corruption_rate=0.0))
+    steady = generate(
+        DemoDataParams(n_customers=4_000, corruption_rate=0.0, drift={"enabled": False})
+    )
+    return drifted, steady
+
+
+COLUMNS = {
+    "categorical": ["purpose", "channel"],
+    "numeric": ["amount", "term_months", "interest_rate"],
+}
+
+
+def test_drift_knob_is_caught(worlds: tuple[DemoData, DemoData]) -> None:
+    drifted, _ = worlds
+    report = drift_report(
+        drifted.applications, drifted.scoring_batch, **COLUMNS, params=DriftParams()
+    )
+    rows = report.set_index("feature")
+    assert rows.loc["channel", "unseen"] > 0
+    assert rows.loc["amount", "severity"] in {"warning", "critical"}
+    assert rows.loc["term_months", "severity"] == "critical"
+    flags = drift_flags(report, DriftParams())
+    assert any("never seen in training" in f for f in flags)
+    assert any("drifted beyond PSI" in f for f in flags)
+
+
+def test_no_drift_gives_no_flag(worlds: tuple[DemoData, DemoData]) -> None:
+    _, steady = worlds
+    report = drift_report(
+        steady.applications, steady.scoring_batch, **COLUMNS, params=DriftParams()
+    )
+    assert drift_flags(report, DriftParams()) == []
+    assert (report["psi"] < 0.1).all()
