@@ -32,6 +32,7 @@ def test_the_default_run_evaluates_and_decides(project: Path, run: Runner) -> No
     assert (metrics["low"] <= metrics["value"]).all()
     card = _latest(reporting / "model_card.html").read_text()
     assert "Model card: " in card and "Risk register" in card
+    assert re.search(r"Kedro run \d{4}-\d\d-\d\dT[\d.]+Z", card)  # lineage
     assert not re.search(r"<script[^>]+src=['\"]https?://", card)  # opens offline
     bayes = pd.read_csv(_latest(reporting / "bayes_comparison.csv"))
     assert (bayes["share_of_bayes"] <= 1.05).all()

@@ -554,6 +554,7 @@ def build_model_card(
     split_summary: dict[str, Any],
     lightgbm_model: lgb.Booster,
     charts: dict[str, go.Figure],
+    run_context: dict[str, Any],
 ) -> str:
     """The model card as one HTML page, readable offline, with a risk register from the flags.
 
@@ -573,6 +574,7 @@ def build_model_card(
         split_summary: Split sizes and periods.
         lightgbm_model: The booster (its file hash goes in the lineage).
         charts: Title -> figure.
+        run_context: Run id and git state, from the project hook.
 
     Returns:
         The HTML page.
@@ -590,8 +592,11 @@ def build_model_card(
     outcome = {k: business_report[k] for k in ("candidate", "baseline", "approve_everyone")}
     sections = {
         "decision": decision,
-        "lineage": f"feature table sha256 {feature_metadata['content_sha256'][:16]}..., "
-        f"LightGBM file sha256 {model_hash[:16]}...",
+        "lineage": f"Kedro run {run_context.get('run_id')} (versioned outputs saved under "
+        f"that version), git commit {run_context.get('git_commit')}"
+        f"{' with uncommitted changes' if run_context.get('git_dirty') else ''}, "
+        f"pipelines {', '.join(run_context.get('pipelines', []))}; feature table sha256 "
+        f"{feature_metadata['content_sha256']}, LightGBM file sha256 {model_hash}",
         "data": {
             "splits": pd.DataFrame(split_summary)
             .T.drop(columns="fold_sizes", errors="ignore")

@@ -125,6 +125,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "split_summary": "split_summary",
                     "lightgbm_model": "lightgbm_model",
                     "charts": "model_card_charts",
+                    "run_context": "run_context",
                 },
                 "model_card",
                 name="build_model_card",
