@@ -54,9 +54,8 @@ def test_missing_checksum_is_refused(tmp_path: Path) -> None:
 
 def test_lightgbm_model_is_text_and_predicts_the_same(tmp_path: Path) -> None:
     booster, x = _booster()
-    dataset = LightGBMModelDataset(
-        filepath=str(tmp_path / "model.txt"), version=Version(None, None)
-    )
+    version = Version(None, "2026-01-01T00.00.00.000Z")  # load what was saved, exactly
+    dataset = LightGBMModelDataset(filepath=str(tmp_path / "model.txt"), version=version)
     dataset.save(booster)
     saved = next(tmp_path.glob("model.txt/*/model.txt"))
     assert saved.read_text().startswith("tree\n")  # LightGBM's text format, no pickle

@@ -46,7 +46,9 @@ def encode(frame: pd.DataFrame, encoder: dict[str, Any]) -> pd.DataFrame:
         if levels is None:
             columns[name] = frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
         else:
-            columns[name] = pd.Categorical(frame[name].astype("str"), categories=levels)
+            values = frame[name].astype("str")
+            known = values.where(values.isin(levels))  # unseen -> missing, explicitly
+            columns[name] = pd.Categorical(known, categories=levels)
     return pd.DataFrame(columns, index=frame.index)
 
 
