@@ -39,11 +39,9 @@ from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoDataParams, generate
 from credit_risk.models import gbm, tuning
 from credit_risk.models.encoding import encode, fit_encoder
-from credit_risk.pipelines.data_processing import nodes as dp
-from credit_risk.pipelines.model_input import nodes as mi
+from credit_risk.pipelines.data_processing import create_pipeline
 from credit_risk.pipelines.training.nodes import TrainingParams
-from credit_risk.validation import SourceSpec
-from credit_risk.validation.quarantine import ValidationSettings
+from credit_risk.running import demo_inputs, run_in_memory
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -54,25 +52,13 @@ def _parameters() -> dict[str, Any]:
 
 
 def make_splits(n_customers: int | None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Run demo_data and data_processing in-process; return the splits and ground truth."""
+    """Run demo_data and data_processing in memory; return the splits and ground truth."""
     params = _parameters()
     demo_block = params["demo_data"] | ({"n_customers": n_customers} if n_customers else {})
     data = generate(DemoDataParams(**demo_block))
-    settings = ValidationSettings(**params["validation"])
-    sources = {k: SourceSpec(**v) for k, v in params["sources"].items()}
-    contract = DataContract(**params["data_contract"])
-    customers = dp.validate_customers(data.customers, sources["customers"], settings)[0]
-    apps = dp.validate_applications(data.applications, sources["applications"], settings)[0]
-    history = dp.validate_repayment_history(
-        data.repayment_history, sources["repayment_history"], settings
-    )[0]
-    apps, history, _, _ = dp.enforce_references(customers, apps, history, data.scoring_batch)
-    table = dp.make_model_table(apps, customers, history, dp.FeatureParams(**params["features"]))
-    features = mi.validate_model_table(table, contract, settings)[0]
-    train, validation, test, _ = mi.split_model_input(
-        features, contract, mi.SplitParams(**params["split"])
-    )
-    return {"train": train, "validation": validation, "test": test}, data.ground_truth
+    catalog = run_in_memory(create_pipeline(), demo_inputs(data), params)
+    splits = {s: catalog.load(f"model_input_{s}") for s in ("train", "validation", "test")}
+    return splits, data.ground_truth
 
 
 def tune_ours(

@@ -6,45 +6,17 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from kedro.io import DataCatalog, MemoryDataset
-from kedro.runner import SequentialRunner
+from kedro.io import DataCatalog
 
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData
 from credit_risk.pipelines.data_processing import create_pipeline
-from credit_risk.pipelines.data_processing.nodes import FeatureParams
-from credit_risk.pipelines.model_input.nodes import SplitParams
-from credit_risk.validation import SourceSpec
-from credit_risk.validation.quarantine import ValidationSettings
-
-
-class _Kept(MemoryDataset):
-    """A memory dataset the runner cannot release, so the test can read every output."""
-
-    def _release(self) -> None:
-        pass
+from credit_risk.running import demo_inputs, run_in_memory
 
 
 @pytest.fixture(scope="module")
-def outputs(
-    demo: DemoData,
-    parameters: dict[str, Any],
-    settings: ValidationSettings,
-    sources: dict[str, SourceSpec],
-    contract: DataContract,
-) -> DataCatalog:
-    pipeline = create_pipeline()
-    catalog = DataCatalog({name: _Kept() for name in pipeline.datasets()})
-    for name in ("customers", "applications", "repayment_history", "scoring_batch"):
-        catalog[name] = getattr(demo, name)
-    catalog["params:validation"] = settings
-    for name, spec in sources.items():
-        catalog[f"params:sources.{name}"] = spec
-    catalog["params:features"] = FeatureParams(**parameters["features"])
-    catalog["params:data_contract"] = contract
-    catalog["params:split"] = SplitParams(**parameters["split"])
-    SequentialRunner().run(pipeline, catalog)
-    return catalog
+def outputs(demo: DemoData, parameters: dict[str, Any]) -> DataCatalog:
+    return run_in_memory(create_pipeline(), demo_inputs(demo), parameters)
 
 
 def test_nothing_disappears(outputs: DataCatalog, demo: DemoData) -> None:

@@ -21,7 +21,7 @@ from credit_risk.evaluation.metrics import bootstrap_intervals, point_metrics, r
 from credit_risk.models import baselines, ensemble, gbm
 from credit_risk.models.encoding import encode
 from credit_risk.models.frames import target
-from credit_risk.pipelines.training.nodes import TrainingParams
+from credit_risk.pipelines.training.nodes import TrainingParams, fit_best_lightgbm
 
 logger = logging.getLogger(__name__)
 
@@ -220,18 +220,10 @@ def evaluate_variance(
     Returns:
         Per-fold metrics, and their mean and standard deviation.
     """
-    params = {
-        **gbm.base_params(
-            training.lightgbm, training.seed, training.num_threads, lightgbm_encoder["features"]
-        ),
-        **best["params"],
-    }
     rows = []
     for fold in sorted(train["fold"].unique()):
         inside, held = train[train["fold"] != fold], train[train["fold"] == fold]
-        booster = gbm.train(
-            params, gbm.dataset(inside, lightgbm_encoder, contract), max(1, best["best_iteration"])
-        )
+        booster = fit_best_lightgbm(inside, lightgbm_encoder, best, contract, training)
         p = gbm.predict(booster, lightgbm_encoder, held)
         rows.append(
             {"fold": int(fold), "rows": len(held), **point_metrics(target(held, contract), p)}

@@ -160,15 +160,34 @@ def refit_lightgbm(
         The booster and its fit time.
     """
     started = time.perf_counter()
-    params = {
-        **gbm.base_params(
-            training.lightgbm, training.seed, training.num_threads, encoder["features"]
-        ),
-        **best["params"],
-    }
-    rounds = max(1, best["best_iteration"])
-    booster = gbm.train(params, gbm.dataset(train, encoder, contract), rounds)
+    booster = fit_best_lightgbm(train, encoder, best, contract, training)
     return booster, _timed(started)
+
+
+def fit_best_lightgbm(
+    frame: pd.DataFrame,
+    encoder: dict[str, Any],
+    best: dict[str, Any],
+    contract: DataContract,
+    training: TrainingParams,
+) -> lgb.Booster:
+    """Train LightGBM with the tuned parameters for the best iteration's rounds.
+
+    Args:
+        frame: Rows to train on.
+        encoder: LightGBM encoder.
+        best: Tuned parameters and best iteration.
+        contract: Column roles.
+        training: Seed, threads and fixed parameters.
+
+    Returns:
+        The booster.
+    """
+    base = gbm.base_params(
+        training.lightgbm, training.seed, training.num_threads, encoder["features"]
+    )
+    train_set = gbm.dataset(frame, encoder, contract)
+    return gbm.train({**base, **best["params"]}, train_set, max(1, best["best_iteration"]))
 
 
 def fit_ensemble(
