@@ -18,10 +18,9 @@ SMALL = {
 }
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project's configuration with empty data folders."""
-    root = tmp_path / "project"
+def copy_project(parent: Path) -> Path:
+    """A copy of the project's configuration with empty data folders, under ``parent``."""
+    root = parent / "project"
     root.mkdir()
     shutil.copytree(PROJECT / "conf", root / "conf", ignore=shutil.ignore_patterns("local"))
     (root / "conf" / "local").mkdir()
@@ -29,6 +28,12 @@ def project(tmp_path: Path) -> Path:
         shutil.copy(PROJECT / name, root / name)
     (root / "src").mkdir()  # the package itself is imported from the installed project
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's configuration with empty data folders."""
+    return copy_project(tmp_path)
 
 
 Runner = Callable[..., dict[str, Any]]

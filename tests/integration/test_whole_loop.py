@@ -1,24 +1,48 @@
+"""The whole loop once, in a temporary copy of the project; then its outputs and notebooks."""
+
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from nbclient import NotebookClient
 
-from .conftest import Runner
+from .conftest import PROJECT, SMALL, copy_project
 
 pytestmark = pytest.mark.integration
+NOTEBOOKS = sorted((PROJECT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = copy_project(tmp_path_factory.mktemp("loop"))
+    shutil.copytree(PROJECT / "notebooks", root / "notebooks")
+    before = Path.cwd()
+    os.chdir(root)
+    try:
+        bootstrap_project(root)
+        with KedroSession.create(project_path=root, runtime_params=SMALL) as session:
+            session.run(pipeline_names=["__default__"])
+        yield root
+    finally:
+        os.chdir(before)
 
 
 def _latest(path: Path) -> Path:
     return sorted(p for p in path.iterdir() if p.is_dir())[-1] / path.name
 
 
-def test_the_default_run_evaluates_and_decides(project: Path, run: Runner) -> None:
-    run(["__default__"])
-    reporting = project / "data" / "08_reporting"
+def test_the_default_run_evaluates_and_decides(loop: Path) -> None:
+    reporting = loop / "data" / "08_reporting"
     decision = json.loads(_latest(reporting / "promotion_decision.json").read_text())
     assert set(decision["checks"]) == {
         "beats_baseline",
@@ -36,9 +60,19 @@ def test_the_default_run_evaluates_and_decides(project: Path, run: Runner) -> No
     assert not re.search(r"<script[^>]+src=['\"]https?://", card)  # opens offline
     bayes = pd.read_csv(_latest(reporting / "bayes_comparison.csv"))
     assert (bayes["share_of_bayes"] <= 1.05).all()
-    champion = json.loads((project / "data" / "06_models" / "champion.json").read_text())
-    assert champion == (
-        {"candidate": decision["candidate"], "metrics": decision["metrics"]}
-        if decision["promote"]
-        else {}
+    champion = json.loads((loop / "data" / "06_models" / "champion.json").read_text())
+    expected = {"candidate": decision["candidate"], "metrics": decision["metrics"]}
+    assert champion == (expected if decision["promote"] else {})
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom_against_the_catalog(loop: Path, notebook: Path) -> None:
+    book = nbformat.read(loop / "notebooks" / notebook.name, as_version=4)
+    client = NotebookClient(
+        book,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(loop / "notebooks")}},
     )
+    client.execute()  # a failing cell raises CellExecutionError
+    assert any(cell.get("outputs") for cell in book.cells if cell.cell_type == "code")
