@@ -575,7 +575,6 @@ def build_model_card(
     from credit_risk.evaluation.card import render  # noqa: PLC0415
 
     model_hash = sha256(gbm.model_text(lightgbm_model).encode())
-    candidate = decision["candidate"]
     risks = [f"fairness (critical): {f}" for f in fairness_summary["flags"]]
     risks += [f"fairness (warning): {f}" for f in fairness_summary["warnings"]]
     risks += [f"drift (critical): {f}" for f in drift_summary["flags"]]
@@ -598,24 +597,24 @@ def build_model_card(
             "quarantined": validation_report["totals"]["rows_quarantined"],
             "rows_in": validation_report["totals"]["rows_in"],
         },
-        "metrics": metrics.pivot(index="model", columns="metric", values="value")
+        "metrics": metrics.assign(
+            shown=[
+                f"{v:.4f} [{lo:.4f}, {hi:.4f}]"
+                for v, lo, hi in zip(metrics["value"], metrics["low"], metrics["high"], strict=True)
+            ]
+        )
+        .pivot(index="model", columns="metric", values="shown")
         .reset_index()
-        .merge(
-            metrics[metrics["model"] == candidate][["metric", "low", "high"]]
-            .assign(model=candidate)
-            .pivot(index="model", columns="metric", values="low")
-            .add_suffix("_low")
-            .reset_index(),
-            how="left",
-            on="model",
-        ),
+        .rename_axis(columns=None),
         "bayes": bayes,
         "variance": pd.DataFrame(variance).T.reset_index(names="metric"),
         "ece": pd.DataFrame({"model": list(eces), "ece": list(eces.values())}),
         "fairness": fairness_table,
-        "fairness_flags": fairness_summary["flags"] + fairness_summary["warnings"],
+        "fairness_flags": [f"blocks: {f}" for f in fairness_summary["flags"]]
+        + [f"warning: {f}" for f in fairness_summary["warnings"]],
         "drift": drift_report.head(10)[["feature", "psi", "p_value", "unseen", "severity"]],
-        "drift_flags": drift_summary["flags"] + drift_summary["warnings"],
+        "drift_flags": [f"blocks: {f}" for f in drift_summary["flags"]]
+        + [f"warning: {f}" for f in drift_summary["warnings"]],
         "business": pd.DataFrame(outcome).T.reset_index(names="policy")[
             ["policy", "threshold", "approval_rate", "default_rate_approved", "profit"]
         ],
