@@ -44,3 +44,21 @@ def test_every_pipeline_dataset_is_in_the_catalog_or_a_parameter() -> None:
         assert any(
             name.startswith(p) and name.endswith(s) for p, s in zip(patterns, suffixes, strict=True)
         ), name
+
+
+def test_nothing_sensitive_is_previewed() -> None:
+    catalog = yaml.safe_load((PROJECT / "conf/base/catalog.yml").read_text())
+    sensitive = [
+        "customers",
+        "{source}_validated",
+        "model_table",
+        "feature_table",
+        "model_input_{split}",
+        "{split}_scores",
+        "ground_truth",
+        "quarantine",
+        "{source}_quarantine",
+        "model_table_quarantine",
+    ]
+    for name in sensitive:
+        assert catalog[name]["metadata"]["kedro-viz"].get("preview") is False, name
