@@ -16,6 +16,7 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 from nbclient import NotebookClient
 
+from .browser import chromium, require_chromium, screenshot_path
 from .conftest import PROJECT, SMALL, copy_project
 
 pytestmark = pytest.mark.integration
@@ -76,3 +77,14 @@ def test_notebook_runs_top_to_bottom_against_the_catalog(loop: Path, notebook: P
     )
     client.execute()  # a failing cell raises CellExecutionError
     assert any(cell.get("outputs") for cell in book.cells if cell.cell_type == "code")
+
+
+def test_model_card_renders_offline_in_a_browser(loop: Path, tmp_path: Path) -> None:
+    require_chromium()
+    card = _latest(loop / "data" / "08_reporting" / "model_card.html")
+    dom = chromium(card.as_uri(), "--dump-dom")  # every request off this machine fails
+    assert "Model card: " in dom
+    assert dom.count('class="main-svg"') >= 8  # plotly.js ran and drew every chart
+    shot = screenshot_path("model-card.png", tmp_path)
+    chromium(card.as_uri(), f"--screenshot={shot}")
+    assert shot.stat().st_size > 10_000

@@ -1,0 +1,74 @@
+"""kedro-viz served on 127.0.0.1 and opened in headless Chromium (see browser.py)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .browser import chromium, require_chromium, screenshot_path
+
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    """A free port below 49152: kedro-viz refuses the ephemeral range."""
+    for port in range(41_410, 49_000):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port between 41410 and 49000 on 127.0.0.1")
+
+
+def test_kedro_viz_shows_the_named_nodes(project: Path, tmp_path: Path) -> None:
+    require_chromium()
+    port = _free_port()
+    log = (tmp_path / "viz.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kedro",
+            "viz",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-browser",
+        ],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_served(f"{url}/api/main", server, tmp_path / "viz.log")
+        dom = chromium(f"{url}/?pid=training", "--dump-dom")
+        for name in ("tune_lightgbm_with_optuna", "refit_lightgbm", "build_leaderboard"):
+            assert f">{name}</text>" in dom, name
+        shot = screenshot_path("kedro-viz-training.png", tmp_path)
+        chromium(f"{url}/?pid=training", f"--screenshot={shot}")
+        assert shot.stat().st_size > 10_000
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _wait_until_served(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"kedro viz did not serve {url}:\n{log.read_text()[-3000:]}")
+            time.sleep(1)
