@@ -61,6 +61,12 @@ def test_the_default_run_evaluates_and_decides(loop: Path) -> None:
     assert not re.search(r"<script[^>]+src=['\"]https?://", card)  # opens offline
     bayes = pd.read_csv(_latest(reporting / "bayes_comparison.csv"))
     assert (bayes["share_of_bayes"] <= 1.05).all()
+    record = json.loads(_latest(reporting / "run_record.json").read_text())
+    assert record["run_id"] in card
+    assert record["packages"]["lightgbm"] and record["cpu_count"] >= 1
+    versions = record["dataset_versions"]
+    assert versions["lightgbm_model"] == {"used": ["loaded", "saved"], "version": record["run_id"]}
+    assert versions["feature_table"]["version"] == record["run_id"]
     champion = json.loads((loop / "data" / "06_models" / "champion.json").read_text())
     expected = {"candidate": decision["candidate"], "metrics": decision["metrics"]}
     assert champion == (expected if decision["promote"] else {})
