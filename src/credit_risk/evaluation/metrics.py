@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
+
+from credit_risk.metrics import roc_auc_rows
 
 METRICS = ("roc_auc", "pr_auc", "log_loss", "brier", "ks")
 _EPS = 1e-15
@@ -14,10 +15,6 @@ def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
     """Every metric for each row of ``y``/``p`` (shape (resamples, n))."""
     positives = y.sum(axis=1)
     negatives = y.shape[1] - positives
-    ranks = rankdata(p, axis=1)  # average ranks: ties count half
-    auc = (np.where(y == 1, ranks, 0).sum(axis=1) - positives * (positives + 1) / 2) / (
-        positives * negatives
-    )
     order = np.argsort(-p, axis=1, kind="stable")
     y_sorted = np.take_along_axis(y, order, axis=1)
     true_pos = np.cumsum(y_sorted, axis=1)
@@ -28,7 +25,7 @@ def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
     clipped = np.clip(p, _EPS, 1 - _EPS)
     loss = -(y * np.log(clipped) + (1 - y) * np.log(1 - clipped)).mean(axis=1)
     return {
-        "roc_auc": auc,
+        "roc_auc": roc_auc_rows(y, p),
         "pr_auc": pr_auc,
         "log_loss": loss,
         "brier": ((p - y) ** 2).mean(axis=1),
