@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import fsspec
 import lightgbm as lgb
 from kedro.io.core import (
+    AbstractDataset,
     AbstractVersionedDataset,
     DatasetError,
     Version,
@@ -155,20 +156,14 @@ class LightGBMModelDataset(_ChecksummedDataset[lgb.Booster]):
         return lgb.Booster(model_str=text)
 
 
-class OptionalJSONDataset(AbstractVersionedDataset[dict[str, Any], dict[str, Any]]):
+class OptionalJSONDataset(AbstractDataset[dict[str, Any], dict[str, Any]]):
     """A JSON record that may not exist yet: loads ``{}`` until it is first written."""
 
     def __init__(self, *, filepath: str, metadata: dict[str, Any] | None = None) -> None:
         protocol, path = get_protocol_and_path(filepath)
-        self._protocol = protocol
+        self._path = get_filepath_str(PurePosixPath(path), protocol)
         self._fs = fsspec.filesystem(protocol)
         self.metadata = metadata
-        super().__init__(
-            filepath=PurePosixPath(path),
-            version=None,
-            exists_function=self._fs.exists,
-            glob_function=self._fs.glob,
-        )
 
     def load(self) -> dict[str, Any]:
         """Read the record, or ``{}`` when there is none.
@@ -176,10 +171,9 @@ class OptionalJSONDataset(AbstractVersionedDataset[dict[str, Any], dict[str, Any
         Returns:
             The record.
         """
-        path = get_filepath_str(self._filepath, self._protocol)
-        if not self._fs.exists(path):
+        if not self._fs.exists(self._path):
             return {}
-        with self._fs.open(path, "r") as file:
+        with self._fs.open(self._path, "r") as file:
             loaded: dict[str, Any] = json.load(file)
         return loaded
 
@@ -189,14 +183,13 @@ class OptionalJSONDataset(AbstractVersionedDataset[dict[str, Any], dict[str, Any
         Args:
             data: The record.
         """
-        path = get_filepath_str(self._filepath, self._protocol)
-        self._fs.makedirs(str(PurePosixPath(path).parent), exist_ok=True)
-        with self._fs.open(path, "w") as file:
+        self._fs.makedirs(str(PurePosixPath(self._path).parent), exist_ok=True)
+        with self._fs.open(self._path, "w") as file:
             json.dump(data, file, indent=2, sort_keys=True)
-        self._fs.invalidate_cache(path)
+        self._fs.invalidate_cache(self._path)
 
     def _exists(self) -> bool:
         return True
 
     def _describe(self) -> dict[str, Any]:
-        return {"filepath": self._filepath}
+        return {"filepath": self._path}
