@@ -204,7 +204,8 @@ def main() -> None:
     parser.add_argument("--budgets", type=float, nargs="+", default=[60.0, 300.0])
     parser.add_argument("--pruning-budget", type=float, default=90.0)
     args = parser.parse_args()
-    logging.getLogger("credit_risk").setLevel(logging.WARNING)
+    for name in ("credit_risk", "kedro"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     params = _parameters()
     contract = DataContract(**params["data_contract"])
