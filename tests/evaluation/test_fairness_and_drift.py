@@ -79,8 +79,8 @@ def test_drift_knob_is_caught(worlds: tuple[DemoData, DemoData]) -> None:
     assert rows.loc["amount", "severity"] in {"warning", "critical"}
     assert rows.loc["term_months", "severity"] == "critical"
     flags = drift_flags(report, DriftParams())
-    assert any("never seen in training" in f for f in flags)
-    assert any("drifted beyond PSI" in f for f in flags)
+    assert any("never seen in training" in f for f in flags["blocking"])
+    assert any("drifted beyond PSI" in f for f in flags["warning"])
 
 
 def test_no_drift_gives_no_flag(worlds: tuple[DemoData, DemoData]) -> None:
@@ -88,5 +88,5 @@ def test_no_drift_gives_no_flag(worlds: tuple[DemoData, DemoData]) -> None:
     report = drift_report(
         steady.applications, steady.scoring_batch, **COLUMNS, params=DriftParams()
     )
-    assert drift_flags(report, DriftParams()) == []
+    assert drift_flags(report, DriftParams()) == {"blocking": [], "warning": []}
     assert (report["psi"] < 0.1).all()

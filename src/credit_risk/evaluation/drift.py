@@ -126,25 +126,29 @@ def drift_report(
     return report.sort_values("psi", ascending=False, ignore_index=True)
 
 
-def drift_flags(report: pd.DataFrame, params: DriftParams) -> list[str]:
-    """Human-readable flags from a drift report.
+def drift_flags(report: pd.DataFrame, params: DriftParams) -> dict[str, list[str]]:
+    """Human-readable flags from a drift report, by how serious they are.
+
+    Values never seen in training are *blocking*: the model has learnt nothing about
+    them. Features drifting beyond ``psi_critical`` are *warnings*: in an ageing book,
+    history lengths and tenures drift between periods by construction.
 
     Args:
         report: From :func:`drift_report`.
         params: Limits.
 
     Returns:
-        One flag per problem; empty when nothing drifted beyond the limits.
+        ``{"blocking": [...], "warning": [...]}``; both empty when nothing drifted.
     """
     critical = report[report["severity"] == "critical"]
-    flags = []
+    warning = []
     if len(critical) > params.max_critical_features:
         worst = ", ".join(f"{r.feature} (PSI {r.psi:.2f})" for r in critical.head(5).itertuples())
-        flags.append(
+        warning.append(
             f"{len(critical)} feature(s) drifted beyond PSI {params.psi_critical}: {worst}"
         )
     unseen = report[report["unseen"] > 0]
-    flags += [
+    blocking = [
         f"{r.feature}: {r.unseen} value(s) never seen in training" for r in unseen.itertuples()
     ]
-    return flags
+    return {"blocking": blocking, "warning": warning}

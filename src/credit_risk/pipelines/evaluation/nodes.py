@@ -395,11 +395,10 @@ def evaluate_drift(
         template="plotly_white",
     )
     score_psi = float(report.loc[report["feature"] == "score", "psi"].iloc[0])
-    critical = [f for f in flags if "never seen" in f]
     if score_psi >= evaluation.drift.psi_critical:
-        critical.append(f"predicted scores drifted: PSI {score_psi:.3f}")
-    warnings = [f for f in flags if f not in critical]
-    return report, {"score_psi": score_psi, "flags": critical, "warnings": warnings}, figure
+        flags["blocking"].append(f"predicted scores drifted: PSI {score_psi:.3f}")
+    summary = {"score_psi": score_psi, "flags": flags["blocking"], "warnings": flags["warning"]}
+    return report, summary, figure
 
 
 def explain_lightgbm(
