@@ -1,4 +1,8 @@
-"""Project hooks: what a run records about itself."""
+"""Project hooks: what a run records about itself, locally and in the MLflow run.
+
+kedro-mlflow's hook starts the MLflow run before this one runs and ends it after; this
+hook's ``after_pipeline_run`` is ``tryfirst`` so that the record lands in the open run.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import mlflow
 from kedro.framework.hooks import hook_impl
 from kedro.io import DataCatalog
 
@@ -44,6 +49,12 @@ class RunContextHook:
         catalog["run_context"] = {
             k: self._context[k] for k in ("run_id", "pipelines", "git_commit", "git_dirty")
         }
+        if mlflow.active_run() is not None:
+            mlflow.set_tags(environment_tags(self._context))
+            parameters = catalog.load("parameters") if "parameters" in catalog else {}
+            _log_params(flatten(parameters))
+            # the exact values, types kept: what `credit-risk reproduce` runs again with
+            mlflow.log_dict(plain(parameters), "environment/parameters.json")
         logger.info(
             "Run %s at commit %s%s",
             self._context["run_id"],
@@ -63,17 +74,23 @@ class RunContextHook:
 
     @hook_impl
     def after_dataset_saved(self, dataset_name: str, data: Any) -> None:
-        """Note which outputs were written.
+        """Note which outputs were written; tag the MLflow run with content hashes in them.
 
         Args:
             dataset_name: The dataset.
-            data: Unused.
+            data: Reports that carry ``content_sha256`` (the validation report, the
+                feature table's metadata) give their hashes to the run's tags.
         """
         self._used.setdefault(dataset_name, set()).add("saved")
+        hashes = content_hashes(dataset_name, data)
+        if hashes and mlflow.active_run() is not None:
+            mlflow.set_tags({f"data.{name}.sha256": digest for name, digest in hashes.items()})
 
-    @hook_impl
+    @hook_impl(tryfirst=True)
     def after_pipeline_run(self, catalog: DataCatalog) -> None:
         """Save ``run_record``: the environment and the versions of versioned datasets.
+
+        The versions also become tags of the MLflow run (``data.<dataset>.version``).
 
         Args:
             catalog: The run's catalog.
@@ -87,7 +104,119 @@ class RunContextHook:
                 continue
             method = "resolve_save_version" if "saved" in uses else "resolve_load_version"
             versions[name] = {"used": sorted(uses), "version": _resolve(dataset, method)}
+        if mlflow.active_run() is not None:
+            mlflow.set_tags(
+                {
+                    f"data.{name}.version": v["version"]
+                    for name, v in versions.items()
+                    if v["version"] is not None
+                }
+            )
         catalog.save("run_record", {**self._context, "dataset_versions": versions})
+
+
+ENVIRONMENT_TAGS = (
+    "run_id",
+    "git_commit",
+    "git_dirty",
+    "uv_lock_sha256",
+    "python",
+    "os",
+    "cpu_model",
+    "cpu_count",
+    "memory_gib",
+    "accelerator",
+)
+
+
+def environment_tags(context: dict[str, Any]) -> dict[str, str]:
+    """The run's identity, code and machine as MLflow tags (``env.<key>``).
+
+    Package versions are in the ``run_record`` artifact; the lock file's hash pins them.
+
+    Args:
+        context: The hook's record of the run.
+
+    Returns:
+        Tag name -> value.
+    """
+    tags = {f"env.{key}": str(context.get(key)) for key in ENVIRONMENT_TAGS}
+    tags["env.pipelines"] = ",".join(context.get("pipelines") or [])
+    for package in ("kedro", "lightgbm", "optuna", "pandas", "scikit-learn", "mlflow"):
+        tags[f"env.package.{package}"] = str(context.get("packages", {}).get(package))
+    return tags
+
+
+def flatten(params: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested parameters as ``a.b.c`` keys, the way MLflow shows them best.
+
+    Args:
+        params: Parameters (nested dictionaries or pydantic models).
+        prefix: Key prefix.
+
+    Returns:
+        Flat key -> leaf value.
+    """
+    flat: dict[str, Any] = {}
+    for key, raw in params.items():
+        name = f"{prefix}{key}"
+        # typed parameters arrive validated, as pydantic models
+        value = raw.model_dump(mode="json") if hasattr(raw, "model_dump") else raw
+        if isinstance(value, dict) and value:
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def plain(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as JSON-ready values (typed parameters arrive as pydantic models).
+
+    Args:
+        params: Parameters.
+
+    Returns:
+        The same, with every model dumped to JSON types.
+    """
+    return {
+        k: v.model_dump(mode="json")
+        if hasattr(v, "model_dump")
+        else plain(v)
+        if isinstance(v, dict)
+        else v
+        for k, v in params.items()
+    }
+
+
+def content_hashes(name: str, data: Any) -> dict[str, str]:
+    """Content hashes a saved report carries: its own and those of the tables it describes.
+
+    Args:
+        name: The dataset saved.
+        data: Its data.
+
+    Returns:
+        Table name -> SHA-256, from every ``content_sha256`` in the report.
+    """
+    if not isinstance(data, dict):
+        return {}
+    found = {}
+    if isinstance(data.get("content_sha256"), str):
+        found[str(data.get("dataset") or name)] = data["content_sha256"]
+    for value in data.values():
+        if isinstance(value, dict):
+            for key, inner in content_hashes(name, value).items():
+                found.setdefault(key, inner)
+    return found
+
+
+def _log_params(flat: dict[str, Any]) -> None:
+    limit = 6_000  # MLflow's longest parameter value
+    params = {k: str(v) for k, v in flat.items() if len(str(v)) <= limit}
+    longer = {k: str(v) for k, v in flat.items() if len(str(v)) > limit}
+    mlflow.log_params(params)
+    if longer:
+        mlflow.set_tags({f"param.{k}": v[:limit] for k, v in longer.items()})
 
 
 def _resolve(dataset: Any, method: str) -> str | None:

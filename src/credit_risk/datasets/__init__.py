@@ -1,4 +1,4 @@
-"""Custom Kedro datasets: model artifacts with checksums, and the Optuna study storage."""
+"""Custom Kedro datasets: model artifacts with checksums, the Optuna study storage, the registry."""
 
 from credit_risk.datasets.checksummed import (
     ChecksumMismatchError,
@@ -7,11 +7,16 @@ from credit_risk.datasets.checksummed import (
     OptionalJSONDataset,
 )
 from credit_risk.datasets.optuna_storage import OptunaStorageDataset
+from credit_risk.datasets.registry import ChampionDataset, RegisteredModelDataset
+from credit_risk.datasets.tracked import VersionedMlflowArtifactDataset
 
 __all__ = [
+    "ChampionDataset",
     "ChecksumMismatchError",
     "JSONArtifactDataset",
     "LightGBMModelDataset",
     "OptionalJSONDataset",
     "OptunaStorageDataset",
+    "RegisteredModelDataset",
+    "VersionedMlflowArtifactDataset",
 ]

@@ -8,7 +8,6 @@ a file whose digest does not match is refused, naming the file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from abc import abstractmethod
 from pathlib import PurePosixPath
@@ -25,25 +24,12 @@ from kedro.io.core import (
     get_protocol_and_path,
 )
 
+from credit_risk.checksums import ChecksumMismatchError, sha256
 from credit_risk.models.gbm import model_text
 
+__all__ = ["ChecksumMismatchError", "sha256"]
+
 T = TypeVar("T")
-
-
-class ChecksumMismatchError(DatasetError):
-    """A model file changed after it was written."""
-
-
-def sha256(data: bytes) -> str:
-    """Hex SHA-256 digest.
-
-    Args:
-        data: Bytes to hash.
-
-    Returns:
-        The digest.
-    """
-    return hashlib.sha256(data).hexdigest()
 
 
 class _ChecksummedDataset(AbstractVersionedDataset[T, T], Generic[T]):

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 from pydantic import BaseModel, ConfigDict, Field
 from scipy.stats import chi2_contingency, ks_2samp
 
@@ -152,3 +153,50 @@ def drift_flags(report: pd.DataFrame, params: DriftParams) -> dict[str, list[str
         f"{r.feature}: {r.unseen} value(s) never seen in training" for r in unseen.itertuples()
     ]
     return {"blocking": blocking, "warning": warning}
+
+
+def drift_summary(report: pd.DataFrame, params: DriftParams) -> dict[str, Any]:
+    """Flags of a drift report whose rows include the model's ``score``.
+
+    Blocking: values never seen in training, and scores drifting beyond ``psi_critical``
+    (the model now sees a different population). Warnings: drifting features.
+
+    Args:
+        report: From :func:`drift_report`, with a ``score`` row.
+        params: Limits.
+
+    Returns:
+        ``{"score_psi", "flags" (blocking), "warnings"}``.
+    """
+    flags = drift_flags(report, params)
+    score_psi = float(report.loc[report["feature"] == "score", "psi"].iloc[0])
+    if score_psi >= params.psi_critical:
+        flags["blocking"].append(f"predicted scores drifted: PSI {score_psi:.3f}")
+    return {"score_psi": score_psi, "flags": flags["blocking"], "warnings": flags["warning"]}
+
+
+def drift_chart(report: pd.DataFrame, title: str) -> go.Figure:
+    """PSI of the 20 most drifted features, coloured by severity.
+
+    Args:
+        report: From :func:`drift_report`.
+        title: Chart title.
+
+    Returns:
+        A horizontal bar chart.
+    """
+    top = report.head(20)
+    figure = go.Figure(
+        go.Bar(
+            x=top["psi"],
+            y=top["feature"],
+            orientation="h",
+            marker_color=top["severity"].map(
+                {"ok": "#4c78a8", "warning": "#f58518", "critical": "#e45756"}
+            ),
+        )
+    )
+    figure.update_layout(
+        title=title, xaxis_title="PSI", yaxis={"autorange": "reversed"}, template="plotly_white"
+    )
+    return figure

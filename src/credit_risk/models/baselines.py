@@ -100,6 +100,32 @@ def predict_logistic(spec: dict[str, Any], frame: pd.DataFrame) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-(design @ weights + spec["intercept"]))), np.float64)
 
 
+def logistic_contributions(
+    spec: dict[str, Any], frame: pd.DataFrame, reference: pd.DataFrame
+) -> pd.DataFrame:
+    """Exact SHAP values of the logistic model's log-odds, one column per feature.
+
+    For a linear model a feature's SHAP value is its coefficients times the distance of
+    its design columns from their mean over the background sample; a feature's indicator
+    and one-hot columns are summed into the feature.
+
+    Args:
+        spec: From :func:`fit_logistic`.
+        frame: Rows to explain.
+        reference: Background rows (a sample of the training data).
+
+    Returns:
+        One column per feature; each row sums to its log-odds minus the background mean.
+    """
+    design, names = _design(frame, spec)
+    background, _ = _design(reference, spec)
+    weights = np.array([spec["coefficients"][n] for n in names])
+    values = (design - background.mean(axis=0)) * weights
+    owners = [n.split("=", 1)[0].removesuffix("__missing") for n in names]
+    by_column = pd.DataFrame(values, columns=owners, index=frame.index)
+    return by_column.T.groupby(level=0, sort=False).sum().T
+
+
 def _preprocessing(train: pd.DataFrame, contract: DataContract, min_share: float) -> dict[str, Any]:
     numeric = {}
     for name in contract.numeric_columns:

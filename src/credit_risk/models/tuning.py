@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 import lightgbm as lgb
 import optuna
+import pandas as pd
 from optuna.storages import BaseStorage
 from optuna.trial import TrialState
 from optuna_integration import LightGBMPruningCallback
@@ -278,3 +279,41 @@ def best_result(study: optuna.Study) -> dict[str, Any]:
         "params": dict(best.params),
         "trials": states,
     }
+
+
+def describe_storage(storage: BaseStorage) -> str:
+    """Where a study lives, safe to record: a database URL without its password.
+
+    Args:
+        storage: Any Optuna storage.
+
+    Returns:
+        The URL with the password masked, ``journal`` for journal storage, else the class.
+    """
+    engine = getattr(storage, "engine", None)
+    if engine is not None:
+        return str(engine.url.render_as_string(hide_password=True))
+    return type(storage).__name__
+
+
+def trials_table(study: optuna.Study) -> pd.DataFrame:
+    """Every trial of the study: number, state, value, best iteration, timing, parameters.
+
+    Args:
+        study: Any study.
+
+    Returns:
+        One row per trial, by trial number; ``param_<name>`` columns for the search space.
+    """
+    rows = [
+        {
+            "number": t.number,
+            "state": t.state.name.lower(),
+            "value": t.value,
+            "best_iteration": t.user_attrs.get("best_iteration"),
+            "seconds": t.duration.total_seconds() if t.duration is not None else None,
+            **{f"param_{k}": v for k, v in t.params.items()},
+        }
+        for t in study.get_trials(deepcopy=False)
+    ]
+    return pd.DataFrame(rows).sort_values("number", ignore_index=True)

@@ -64,6 +64,29 @@ class ApplicationsSchema(pa.DataFrameModel):
         strict = False
 
 
+class ScoringBatchSchema(pa.DataFrameModel):
+    """One row per application to score: an application without its outcome.
+
+    Categories are free text here: a level never seen in training is not an error in a
+    batch (the model handles it and the inference pipeline counts it), while a missing
+    column, an unreadable type or an impossible value still is.
+    """
+
+    application_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
+    application_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
+    amount: Series[float] = pa.Field(gt=0, le=1_000_000)
+    term_months: Series[pd.Int64Dtype] = pa.Field(ge=1, le=600)
+    interest_rate: Series[float] = pa.Field(ge=0, le=1)
+    purpose: Series[str] = pa.Field(str_length={"min_value": 1})
+    channel: Series[str] = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        """Extra columns are allowed and carried along."""
+
+        strict = False
+
+
 class RepaymentHistorySchema(pa.DataFrameModel):
     """One row per customer and monthly statement."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -17,11 +18,17 @@ from credit_risk.evaluation import business, drift, fairness
 from credit_risk.evaluation.business import BusinessParams
 from credit_risk.evaluation.drift import DriftParams
 from credit_risk.evaluation.fairness import FairnessParams
-from credit_risk.evaluation.metrics import bootstrap_intervals, point_metrics, reliability
+from credit_risk.evaluation.metrics import (
+    bootstrap_intervals,
+    paired_auc_difference,
+    point_metrics,
+    reliability,
+)
 from credit_risk.models import baselines, ensemble, gbm
 from credit_risk.models.encoding import encode
 from credit_risk.models.frames import target
 from credit_risk.pipelines.training.nodes import TrainingParams, fit_best_lightgbm
+from credit_risk.serving.bundle import ScoringModel
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +41,12 @@ class PromotionParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     metric: str = "roc_auc"
+    baseline_margin: float = Field(
+        0.01,
+        ge=0,
+        description="Non-inferiority margin: the lower bound of the paired AUC difference "
+        "(candidate minus best baseline) must be above -margin; 0 asks for a significant gain.",
+    )
     champion_tolerance: float = Field(0.005, ge=0, description="Allowed AUC drop vs champion.")
     block_on_fairness_flags: bool = True
     block_on_drift_flags: bool = True
@@ -51,6 +64,9 @@ class EvaluationParams(BaseModel):
     drift: DriftParams = DriftParams()
     business: BusinessParams = BusinessParams()
     promotion: PromotionParams = PromotionParams()
+    reference_rows: int = Field(
+        5_000, ge=100, description="Training rows kept in the model as the drift reference."
+    )
 
 
 def _score_columns(frame: pd.DataFrame) -> list[str]:
@@ -376,28 +392,8 @@ def evaluate_drift(
         [*contract.numeric_columns, "score"],
         evaluation.drift,
     )
-    flags = drift.drift_flags(report, evaluation.drift)
-    top = report.head(20)
-    figure = go.Figure(
-        go.Bar(
-            x=top["psi"],
-            y=top["feature"],
-            orientation="h",
-            marker_color=top["severity"].map(
-                {"ok": "#4c78a8", "warning": "#f58518", "critical": "#e45756"}
-            ),
-        )
-    )
-    figure.update_layout(
-        title="Population stability index, training -> test (top 20)",
-        xaxis_title="PSI",
-        yaxis={"autorange": "reversed"},
-        template="plotly_white",
-    )
-    score_psi = float(report.loc[report["feature"] == "score", "psi"].iloc[0])
-    if score_psi >= evaluation.drift.psi_critical:
-        flags["blocking"].append(f"predicted scores drifted: PSI {score_psi:.3f}")
-    summary = {"score_psi": score_psi, "flags": flags["blocking"], "warnings": flags["warning"]}
+    summary = drift.drift_summary(report, evaluation.drift)
+    figure = drift.drift_chart(report, "Population stability index, training -> test (top 20)")
     return report, summary, figure
 
 
@@ -463,9 +459,38 @@ def compare_with_bayes(
     return table.assign(share_of_bayes=table["test_auc"] / bayes)
 
 
+def compare_with_baseline(
+    test_scores: pd.DataFrame,
+    selection: dict[str, Any],
+    contract: DataContract,
+    evaluation: EvaluationParams,
+) -> dict[str, Any]:
+    """The candidate's test AUC minus the best baseline's, with a paired bootstrap interval.
+
+    Args:
+        test_scores: Scored test split.
+        selection: Candidate and best baseline.
+        contract: Column roles.
+        evaluation: Resamples and seed.
+
+    Returns:
+        ``{"candidate", "baseline", "difference", "low", "high"}``.
+    """
+    y = target(test_scores, contract)
+    comparison = paired_auc_difference(
+        y,
+        test_scores[f"score_{selection['candidate']}"].to_numpy(),
+        test_scores[f"score_{selection['baseline']}"].to_numpy(),
+        evaluation.bootstrap_resamples,
+        evaluation.seed,
+    )
+    return {"candidate": selection["candidate"], "baseline": selection["baseline"], **comparison}
+
+
 def decide_promotion(
     metrics: pd.DataFrame,
     selection: dict[str, Any],
+    baseline_comparison: dict[str, Any],
     fairness_summary: dict[str, Any],
     drift_summary: dict[str, Any],
     champion: dict[str, Any],
@@ -473,13 +498,15 @@ def decide_promotion(
 ) -> dict[str, Any]:
     """Promote or not, with every reason.
 
-    Rules: the candidate's AUC interval lower bound must be above the best baseline's AUC;
-    it must not be worse than the current champion's AUC beyond the tolerance; and it
-    must raise no fairness or drift flag (each rule can be switched off in parameters).
+    Rules: the candidate must not be worse than the best baseline (the lower bound of the
+    paired AUC difference above ``-baseline_margin``); it must not trail the current
+    champion's AUC by more than the tolerance; and it must raise no blocking fairness or
+    drift flag (each rule can be switched off in parameters).
 
     Args:
         metrics: Test metrics with intervals.
         selection: Candidate and best baseline.
+        baseline_comparison: Paired AUC difference, candidate minus best baseline.
         fairness_summary: Fairness flags.
         drift_summary: Drift flags.
         champion: The current champion's record (``{}`` when there is none).
@@ -490,22 +517,25 @@ def decide_promotion(
     """
     rules = evaluation.promotion
     table = metrics[metrics["metric"] == rules.metric].set_index("model")
-    cand, base = table.loc[selection["candidate"]], table.loc[selection["baseline"]]
+    cand = table.loc[selection["candidate"]]
+    diff = baseline_comparison
     checks = {
-        "beats_baseline": bool(cand["low"] > base["value"]),
+        "not_worse_than_baseline": bool(diff["low"] > -rules.baseline_margin),
         "not_worse_than_champion": (not champion)
         or bool(cand["value"] >= champion["metrics"][rules.metric] - rules.champion_tolerance),
         "no_fairness_flags": not fairness_summary["flags"] or not rules.block_on_fairness_flags,
         "no_drift_flags": not drift_summary["flags"] or not rules.block_on_drift_flags,
     }
     reasons = [
-        f"{rules.metric} {cand['value']:.4f} [{cand['low']:.4f}, {cand['high']:.4f}]; lower "
-        f"bound {'above' if checks['beats_baseline'] else 'not above'} the best baseline "
-        f"({selection['baseline']}) at {base['value']:.4f}",
+        f"{rules.metric} {cand['value']:.4f} [{cand['low']:.4f}, {cand['high']:.4f}]; minus the "
+        f"best baseline ({selection['baseline']}): {diff['difference']:+.4f} "
+        f"[{diff['low']:+.4f}, {diff['high']:+.4f}], lower bound "
+        f"{'above' if checks['not_worse_than_baseline'] else 'not above'} "
+        f"-{rules.baseline_margin}",
         "no current champion"
         if not champion
-        else f"champion {champion.get('candidate')} at {champion['metrics'][rules.metric]:.4f}, "
-        f"tolerance {rules.champion_tolerance}",
+        else f"champion {champion.get('candidate')} (version {champion.get('version')}) at "
+        f"{champion['metrics'][rules.metric]:.4f}, tolerance {rules.champion_tolerance}",
         *[f"fairness flag: {f}" for f in fairness_summary["flags"]],
         *[f"drift flag: {f}" for f in drift_summary["flags"]],
     ]
@@ -669,16 +699,130 @@ def collect_charts(
     }
 
 
-def update_champion(decision: dict[str, Any], champion: dict[str, Any]) -> dict[str, Any]:
-    """The champion after this decision: the candidate if promoted, else unchanged.
+def tracked_evaluation_metrics(
+    metrics: pd.DataFrame,
+    baseline_comparison: dict[str, Any],
+    variance: dict[str, Any],
+    eces: dict[str, float],
+    business_report: dict[str, Any],
+    fairness_summary: dict[str, Any],
+    decision: dict[str, Any],
+) -> dict[str, dict[str, float]]:
+    """The figures MLflow keeps of an evaluation, in kedro-mlflow's metric format.
+
+    Args:
+        metrics: Test metrics with intervals.
+        baseline_comparison: Paired AUC difference with the best baseline.
+        variance: Fold metrics' mean and std.
+        eces: Expected calibration error per model.
+        business_report: Business outcome.
+        fairness_summary: Per-attribute gaps.
+        decision: Promotion decision.
+
+    Returns:
+        Metric name -> ``{"value": v, "step": 0}``.
+    """
+    out: dict[str, float] = {}
+    for row in metrics.itertuples():
+        for part in ("value", "low", "high"):
+            suffix = "" if part == "value" else f"_{part}"
+            out[f"test.{row.model}.{row.metric}{suffix}"] = float(getattr(row, part))
+    for key in ("difference", "low", "high"):
+        out[f"test.auc_minus_baseline.{key}"] = float(baseline_comparison[key])
+    for metric, stats in variance.items():
+        out[f"folds.{metric}.mean"] = float(stats["mean"])
+        out[f"folds.{metric}.std"] = float(stats["std"])
+    out.update({f"calibration.{k}.ece": float(v) for k, v in eces.items()})
+    for policy in ("candidate", "baseline", "approve_everyone"):
+        for key in ("threshold", "approval_rate", "default_rate_approved", "profit"):
+            out[f"business.{policy}.{key}"] = float(business_report[policy][key])
+    for attribute in fairness_summary["attributes"]:
+        for key, value in attribute.items():
+            if isinstance(value, float | int) and not isinstance(value, bool):
+                out[f"fairness.{attribute['attribute']}.{key}"] = float(value)
+    out["promotion.promote"] = float(decision["promote"])
+    for check, ok in decision["checks"].items():
+        out[f"promotion.{check}"] = float(ok)
+    return {k: {"value": v, "step": 0} for k, v in out.items() if np.isfinite(v)}
+
+
+def package_candidate(
+    selection: dict[str, Any],
+    lightgbm_model: lgb.Booster,
+    lightgbm_encoder: dict[str, Any],
+    logistic_model: dict[str, Any],
+    ensemble_model: dict[str, Any],
+    business_report: dict[str, Any],
+    metrics: pd.DataFrame,
+    train: pd.DataFrame,
+    feature_metadata: dict[str, Any],
+    run_context: dict[str, Any],
+    contract: DataContract,
+    evaluation: EvaluationParams,
+) -> ScoringModel:
+    """The selected candidate as one scoring model, registered as the challenger.
+
+    It carries the decision threshold chosen on validation, a seeded sample of the
+    training features (with the candidate's scores) as the drift reference, its test
+    metrics, and the lineage of the run that made it.
+
+    Args:
+        selection: The candidate.
+        lightgbm_model: Booster.
+        lightgbm_encoder: Its encoder.
+        logistic_model: Logistic spec.
+        ensemble_model: Ensemble spec.
+        business_report: Holds the candidate's threshold.
+        metrics: Test metrics.
+        train: Training split (the reference sample is drawn from it).
+        feature_metadata: The feature table's metadata (its content hash).
+        run_context: The Kedro run id and git commit.
+        contract: Column roles.
+        evaluation: Reference sample size and seed.
+
+    Returns:
+        The scoring model.
+    """
+    rows = min(evaluation.reference_rows, len(train))
+    sample = train.sample(n=rows, random_state=evaluation.seed).sort_index()
+    model = ScoringModel(
+        candidate=selection["candidate"],
+        threshold=float(business_report["candidate"]["threshold"]),
+        booster=lightgbm_model,
+        encoder=lightgbm_encoder,
+        logistic=logistic_model,
+        blend=ensemble_model,
+        reference=sample[contract.features].reset_index(drop=True),
+    )
+    own = metrics[metrics["model"] == selection["candidate"]].set_index("metric")["value"]
+    info = {
+        "metrics": {str(k): float(v) for k, v in own.items()},
+        "kedro_run_id": run_context.get("run_id"),
+        "git_commit": run_context.get("git_commit"),
+        "feature_table_sha256": feature_metadata.get("content_sha256"),
+        "training_period": {
+            "from": str(train[contract.date_column].min().date()),
+            "to": str(train[contract.date_column].max().date()),
+        },
+    }
+    reference = model.reference.assign(score=model.score(model.reference))
+    return dataclasses.replace(model, reference=reference, info=info)
+
+
+def update_champion(decision: dict[str, Any], challenger: ScoringModel) -> dict[str, Any]:
+    """What the registry should do after the decision: make the challenger champion, or not.
 
     Args:
         decision: Promotion decision.
-        champion: The current champion's record (``{}`` when there is none).
+        challenger: The registered challenger, as loaded back from the registry (its
+            checksums verified).
 
     Returns:
-        The record to keep.
+        ``{"promote", "version", "candidate", "reasons"}`` for the champion dataset.
     """
-    if not decision["promote"]:
-        return champion
-    return {"candidate": decision["candidate"], "metrics": decision["metrics"]}
+    return {
+        "promote": bool(decision["promote"]),
+        "version": challenger.info["registry"]["version"],
+        "candidate": decision["candidate"],
+        "reasons": decision["reasons"],
+    }

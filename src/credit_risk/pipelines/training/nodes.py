@@ -103,7 +103,7 @@ def tune_lightgbm(
     encoder: dict[str, Any],
     contract: DataContract,
     training: TrainingParams,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], pd.DataFrame]:
     """Tune LightGBM with Optuna, early-stopping and pruning on the validation period.
 
     The study is created or resumed in ``storage`` (trials are written there as they
@@ -118,7 +118,8 @@ def tune_lightgbm(
         training: Tuning budget, search space, seeds.
 
     Returns:
-        The best parameters, best iteration and value, and trial counts.
+        The best parameters, best iteration and value, trial counts and where the study
+        lives; and the table of every trial in the study (tracked in MLflow).
     """
     require_trainable(train, contract, "model_input_train")
     require_trainable(validation, contract, "model_input_validation")
@@ -129,7 +130,7 @@ def tune_lightgbm(
     train_set = gbm.dataset(train, encoder, contract)
     valid_set = gbm.dataset(validation, encoder, contract).set_reference(train_set)
     tuning.optimise(study, base, train_set, valid_set, training.tuning, training.lightgbm)
-    result = tuning.best_result(study)
+    result = {**tuning.best_result(study), "storage": tuning.describe_storage(storage)}
     logger.info(
         "Best of study '%s': validation AUC %.5f (trial %d, %d rounds)",
         result["study_name"],
@@ -137,7 +138,7 @@ def tune_lightgbm(
         result["best_trial"],
         result["best_iteration"],
     )
-    return result
+    return result, tuning.trials_table(study)
 
 
 def refit_lightgbm(
@@ -303,6 +304,39 @@ def collect_fit_info(
         "lightgbm_tuned": lightgbm,
         "ensemble": blended,
     }
+
+
+def tracked_training_metrics(
+    leaderboard: pd.DataFrame, best: dict[str, Any], trials: pd.DataFrame
+) -> dict[str, list[dict[str, float]]]:
+    """The figures MLflow keeps of a training run, in kedro-mlflow's metric format.
+
+    Each candidate's validation metrics, fit time and size; the study's best value and
+    trial counts; and every finished trial's value with its trial number as the step,
+    so MLflow draws the tuning history.
+
+    Args:
+        leaderboard: From :func:`build_leaderboard`.
+        best: From :func:`tune_lightgbm`.
+        trials: The study's trials table.
+
+    Returns:
+        Metric name -> ``[{"value": v, "step": s}, ...]``.
+    """
+    metrics: dict[str, list[dict[str, float]]] = {}
+    for row in leaderboard.to_dict("records"):
+        for column in ("val_auc", "val_log_loss", "val_brier", "fit_seconds", "size_bytes"):
+            metrics[f"{row['model']}.{column}"] = [{"value": float(row[column]), "step": 0}]
+    metrics["tuning.best_value"] = [{"value": float(best["best_value"]), "step": 0}]
+    metrics["tuning.best_iteration"] = [{"value": float(best["best_iteration"]), "step": 0}]
+    for state, count in best["trials"].items():
+        metrics[f"tuning.trials_{state}"] = [{"value": float(count), "step": 0}]
+    done = trials[trials["state"] == "complete"]
+    metrics["tuning.trial_value"] = [
+        {"value": float(v), "step": int(n)}
+        for n, v in zip(done["number"], done["value"], strict=True)
+    ]
+    return metrics
 
 
 def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:

@@ -47,7 +47,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     CONTRACT,
                     TRAINING,
                 ],
-                "lightgbm_best_params",
+                ["lightgbm_best_params", "tuning_trials"],
                 name="tune_lightgbm_with_optuna",
             ),
             Node(
@@ -95,6 +95,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 },
                 ["leaderboard", "leaderboard_chart"],
                 name="build_leaderboard",
+            ),
+            Node(
+                nodes.tracked_training_metrics,
+                ["leaderboard", "lightgbm_best_params", "tuning_trials"],
+                "training_metrics",
+                name="track_training_metrics",
             ),
         ],
         tags=["training"],

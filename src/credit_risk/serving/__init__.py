@@ -1,0 +1,1 @@
+"""Serving: the scoring model as a verified bundle, and its MLflow pyfunc wrapper."""
