@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from kedro.config import OmegaConfigLoader
 
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
+from credit_risk.pipelines.data_processing import create_pipeline
+from credit_risk.running import demo_inputs, run_in_memory
 from credit_risk.validation import SourceSpec
 from credit_risk.validation.quarantine import ValidationSettings
 
@@ -50,3 +53,10 @@ def sources(parameters: dict[str, Any]) -> dict[str, SourceSpec]:
 @pytest.fixture(scope="session")
 def contract(parameters: dict[str, Any]) -> DataContract:
     return DataContract(**parameters["data_contract"])
+
+
+@pytest.fixture(scope="session")
+def splits(demo: DemoData, parameters: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """Train, validation and test splits of the small demo data, via data_processing."""
+    catalog = run_in_memory(create_pipeline(), demo_inputs(demo), parameters)
+    return {s: catalog.load(f"model_input_{s}") for s in ("train", "validation", "test")}

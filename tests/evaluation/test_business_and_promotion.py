@@ -68,20 +68,33 @@ def _metrics(candidate: tuple[float, float, float], baseline: float) -> pd.DataF
 
 SELECTION = {"candidate": "lightgbm_tuned", "baseline": "logistic_regression"}
 CLEAN = {"flags": []}
+GAIN = {"difference": 0.06, "low": 0.04, "high": 0.08}
+LOSS = {"difference": -0.02, "low": -0.035, "high": -0.005}
 
 
 def test_promotes_a_clear_winner_without_flags() -> None:
     decision = decide_promotion(
-        _metrics((0.78, 0.76, 0.80), 0.72), SELECTION, CLEAN, CLEAN, {}, EvaluationParams()
+        _metrics((0.78, 0.76, 0.80), 0.72), SELECTION, GAIN, CLEAN, CLEAN, {}, EvaluationParams()
     )
     assert decision["promote"] is True
     assert decision["metrics"] == {"roc_auc": 0.78}
 
 
+def test_baseline_rule_is_non_inferiority_with_a_margin() -> None:
+    close = {"difference": 0.002, "low": -0.008, "high": 0.012}
+    metrics = _metrics((0.722, 0.70, 0.74), 0.72)
+    lenient = decide_promotion(metrics, SELECTION, close, CLEAN, CLEAN, {}, EvaluationParams())
+    assert lenient["checks"]["not_worse_than_baseline"] is True
+    strict = EvaluationParams.model_validate({"promotion": {"baseline_margin": 0.0}})
+    refused = decide_promotion(metrics, SELECTION, close, CLEAN, CLEAN, {}, strict)
+    assert refused["checks"]["not_worse_than_baseline"] is False
+    assert "-0.0080" in refused["reasons"][0]
+
+
 @pytest.mark.parametrize(
     ("metrics", "fairness", "drift", "champion", "failed"),
     [
-        (_metrics((0.74, 0.71, 0.77), 0.72), CLEAN, CLEAN, {}, "beats_baseline"),
+        (_metrics((0.70, 0.67, 0.73), 0.72), CLEAN, CLEAN, {}, "not_worse_than_baseline"),
         (
             _metrics((0.78, 0.76, 0.80), 0.72),
             {"flags": ["gender: gap"]},
@@ -108,6 +121,9 @@ def test_promotes_a_clear_winner_without_flags() -> None:
 def test_each_rule_can_block(
     metrics: pd.DataFrame, fairness: dict, drift: dict, champion: dict, failed: str
 ) -> None:
-    decision = decide_promotion(metrics, SELECTION, fairness, drift, champion, EvaluationParams())
+    comparison = LOSS if failed == "not_worse_than_baseline" else GAIN
+    decision = decide_promotion(
+        metrics, SELECTION, comparison, fairness, drift, champion, EvaluationParams()
+    )
     assert decision["promote"] is False
     assert [k for k, ok in decision["checks"].items() if not ok] == [failed]

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
-from credit_risk.evaluation.metrics import bootstrap_intervals, point_metrics, reliability
+from credit_risk.evaluation.metrics import (
+    bootstrap_intervals,
+    paired_auc_difference,
+    point_metrics,
+    reliability,
+)
+from credit_risk.metrics import roc_auc
 
 
 def _sample(n: int = 3_000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -45,3 +51,17 @@ def test_expected_calibration_error_sees_miscalibration() -> None:
     _, doubled = reliability(y, np.clip(p * 2, 0, 1), 10)
     assert len(curve) == 10 and curve["count"].sum() == 20_000
     assert calibrated < 0.02 < doubled
+
+
+def test_paired_auc_difference_is_narrower_than_separate_intervals() -> None:
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 3_000)
+    signal = y + rng.normal(0, 1.2, y.size)
+    a = signal + rng.normal(0, 0.2, y.size)  # the same signal with a little noise each
+    b = signal + rng.normal(0, 0.2, y.size)
+    paired = paired_auc_difference(y, a, b, 300, seed=0)
+    assert paired["difference"] == pytest.approx(roc_auc(y, a) - roc_auc(y, b))
+    assert paired["low"] < paired["difference"] < paired["high"]
+    separate = bootstrap_intervals(y, a, 300, seed=0).set_index("metric").loc["roc_auc"]
+    assert paired["high"] - paired["low"] < (separate["high"] - separate["low"]) / 2
+    assert paired_auc_difference(y, a, b, 300, seed=0) == paired  # seeded

@@ -1,23 +1,12 @@
-"""Small model-input splits drawn once, and the project's training parameters."""
+"""The project's training parameters with a test-sized budget."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import pytest
 
-from credit_risk.demo_data import DemoData
-from credit_risk.pipelines.data_processing import create_pipeline
 from credit_risk.pipelines.training.nodes import TrainingParams
-from credit_risk.running import demo_inputs, run_in_memory
-
-
-@pytest.fixture(scope="session")
-def splits(demo: DemoData, parameters: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    """Train, validation and test splits of the small demo data, via data_processing."""
-    catalog = run_in_memory(create_pipeline(), demo_inputs(demo), parameters)
-    return {s: catalog.load(f"model_input_{s}") for s in ("train", "validation", "test")}
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from credit_risk.models.encoding import encode
 
 FORMAT = "credit-risk-scoring-model/1"
 MANIFEST = "manifest.json"
+_DERIVED = ("manifest_sha256", "registry")
 CANDIDATES = ("lightgbm_tuned", "ensemble", "logistic_regression")
 
 
@@ -132,7 +133,8 @@ def _files(model: ScoringModel) -> dict[str, bytes]:
 
 
 def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode()
+    # key order kept: the logistic model's design columns follow it
+    return (json.dumps(data, indent=2) + "\n").encode()
 
 
 def write(model: ScoringModel, directory: Path) -> str:
@@ -155,7 +157,8 @@ def write(model: ScoringModel, directory: Path) -> str:
         "candidate": model.candidate,
         "threshold": model.threshold,
         "features": model.features,
-        "info": model.info,
+        # what reading adds (its own digest, the registry's record) is not part of it
+        "info": {k: v for k, v in model.info.items() if k not in _DERIVED},
         "files": digests,
     }
     data = _json(manifest)

@@ -1,0 +1,108 @@
+"""The registry datasets on a throwaway MLflow store: register, alias, promote, roll back."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+from kedro.io.core import DatasetError
+from mlflow.tracking import MlflowClient
+
+from credit_risk.checksums import ChecksumMismatchError
+from credit_risk.datasets import ChampionDataset, RegisteredModelDataset
+from credit_risk.datasets import registry
+from credit_risk.serving.bundle import ScoringModel
+
+NAME = "credit_risk_test"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("mlflow")
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{root / 'mlflow.db'}")
+    mlflow.set_registry_uri(f"sqlite:///{root / 'mlflow.db'}")
+    experiment = mlflow.create_experiment("t", artifact_location=(root / "artifacts").as_uri())
+    mlflow.set_experiment(experiment_id=experiment)
+    yield root
+    mlflow.set_tracking_uri(previous)
+    mlflow.set_registry_uri(previous)
+
+
+def _register(model: ScoringModel) -> int:
+    with mlflow.start_run():
+        RegisteredModelDataset(registered_model_name=NAME, alias="challenger").save(model)
+    version = registry.version_by_alias(MlflowClient(), NAME, "challenger")
+    assert version is not None
+    return int(version.version)
+
+
+def test_register_load_promote_and_roll_back(
+    store: Path, scoring_model: ScoringModel, splits: dict[str, pd.DataFrame]
+) -> None:
+    champion = ChampionDataset(registered_model_name=NAME)
+    assert champion.load() == {}
+    with pytest.raises(DatasetError, match="No version of registered model .* 'champion'"):
+        RegisteredModelDataset(registered_model_name=NAME, alias="champion").load()
+
+    first = _register(scoring_model)
+    challenger = RegisteredModelDataset(registered_model_name=NAME, alias="challenger").load()
+    test = splits["test"]
+    assert np.array_equal(challenger.score(test), scoring_model.score(test))
+    assert challenger.info["registry"]["version"] == first
+    assert challenger.info["registry"]["metrics"] == {"roc_auc": 0.7}
+
+    champion.save({"promote": False, "version": first})
+    assert champion.load() == {}
+    champion.save({"promote": True, "version": first})
+    assert champion.load()["version"] == first
+
+    second = _register(dataclasses.replace(scoring_model, threshold=0.3))
+    assert champion.load()["version"] == first  # registering does not promote
+    champion.save({"promote": True, "version": second})
+    client = MlflowClient()
+    assert int(registry.version_by_alias(client, NAME, "previous_champion").version) == first
+    served = RegisteredModelDataset(registered_model_name=NAME, alias="champion").load()
+    assert served.threshold == 0.3
+
+    # rollback: the previous champion serves again, and a second rollback undoes it
+    assert registry.set_champion(client, NAME, first) == {
+        "champion": first,
+        "previous_champion": second,
+    }
+    assert (
+        RegisteredModelDataset(registered_model_name=NAME, alias="champion").load().threshold == 0.2
+    )
+
+
+def test_a_tampered_registered_file_is_refused(store: Path, scoring_model: ScoringModel) -> None:
+    version = _register(scoring_model)
+    source = MlflowClient().get_model_version(NAME, str(version)).source
+    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=source))
+    # the artifact store is a folder here: alter the registered LightGBM file in place
+    stored = list(store.rglob("lightgbm_model.txt"))
+    target = next(
+        p
+        for p in stored
+        if p.read_bytes() == (local / "artifacts/bundle/lightgbm_model.txt").read_bytes()
+    )
+    target.write_text(target.read_text().replace("shrinkage=", "shrinkage=9", 1))
+    with pytest.raises(ChecksumMismatchError, match="lightgbm_model.txt"):
+        RegisteredModelDataset(registered_model_name=NAME, alias="challenger").load()
+
+
+def test_the_pyfunc_loads_from_code_and_scores(
+    store: Path, scoring_model: ScoringModel, splits: dict[str, pd.DataFrame]
+) -> None:
+    version = _register(scoring_model)
+    model = mlflow.pyfunc.load_model(f"models:/{NAME}/{version}")
+    test = splits["test"][scoring_model.features]
+    out = model.predict(test)
+    assert np.allclose(out["score"].to_numpy(), scoring_model.score(test))
+    assert set(out["decision"]) <= {"approve", "decline"}
+    assert (out["decision"] == "decline").tolist() == (out["score"] >= 0.2).tolist()
