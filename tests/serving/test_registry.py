@@ -14,8 +14,7 @@ from kedro.io.core import DatasetError
 from mlflow.tracking import MlflowClient
 
 from credit_risk.checksums import ChecksumMismatchError
-from credit_risk.datasets import ChampionDataset, RegisteredModelDataset
-from credit_risk.datasets import registry
+from credit_risk.datasets import ChampionDataset, RegisteredModelDataset, registry
 from credit_risk.serving.bundle import ScoringModel
 
 NAME = "credit_risk_test"
@@ -47,7 +46,7 @@ def test_register_load_promote_and_roll_back(
 ) -> None:
     champion = ChampionDataset(registered_model_name=NAME)
     assert champion.load() == {}
-    with pytest.raises(DatasetError, match="No version of registered model .* 'champion'"):
+    with pytest.raises(DatasetError, match=r"No version of registered model .* 'champion'"):
         RegisteredModelDataset(registered_model_name=NAME, alias="champion").load()
 
     first = _register(scoring_model)
@@ -92,7 +91,7 @@ def test_a_tampered_registered_file_is_refused(store: Path, scoring_model: Scori
         if p.read_bytes() == (local / "artifacts/bundle/lightgbm_model.txt").read_bytes()
     )
     target.write_text(target.read_text().replace("shrinkage=", "shrinkage=9", 1))
-    with pytest.raises(ChecksumMismatchError, match="lightgbm_model.txt"):
+    with pytest.raises(ChecksumMismatchError, match=r"lightgbm_model\.txt"):
         RegisteredModelDataset(registered_model_name=NAME, alias="challenger").load()
 
 
