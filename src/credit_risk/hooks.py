@@ -133,6 +133,7 @@ def environment_tags(context: dict[str, Any]) -> dict[str, str]:
     """The run's identity, code and machine as MLflow tags (``env.<key>``).
 
     Package versions are in the ``run_record`` artifact; the lock file's hash pins them.
+    Unknown values (no git, no lock file) are left out.
 
     Args:
         context: The hook's record of the run.
@@ -140,10 +141,14 @@ def environment_tags(context: dict[str, Any]) -> dict[str, str]:
     Returns:
         Tag name -> value.
     """
-    tags = {f"env.{key}": str(context.get(key)) for key in ENVIRONMENT_TAGS}
+    tags = {
+        f"env.{key}": str(context[key]) for key in ENVIRONMENT_TAGS if context.get(key) is not None
+    }
     tags["env.pipelines"] = ",".join(context.get("pipelines") or [])
     for package in ("kedro", "lightgbm", "optuna", "pandas", "scikit-learn", "mlflow"):
-        tags[f"env.package.{package}"] = str(context.get("packages", {}).get(package))
+        version = context.get("packages", {}).get(package)
+        if version is not None:
+            tags[f"env.package.{package}"] = str(version)
     return tags
 
 
@@ -225,3 +230,33 @@ def _resolve(dataset: Any, method: str) -> str | None:
     except Exception:
         return None
     return str(value) if value is not None else None
+
+
+class MlflowRunStackHook:
+    """Leaves no finished MLflow run on the active-run stack after a Kedro run.
+
+    kedro-mlflow 2.0.3 re-opens the pipeline's run before every node (for threaded
+    runners); with MLflow 3 each re-opening stacks the run again and the final
+    ``end_run`` pops only one entry. In one process (a notebook, the tests) the next
+    ``session.run`` would then log into the finished run ("Changing param values is not
+    allowed"). Runs last, after kedro-mlflow has ended the run.
+    """
+
+    @hook_impl(trylast=True)
+    def after_pipeline_run(self) -> None:
+        """Pop the finished run's leftover entries."""
+        _pop_finished_runs()
+
+    @hook_impl(trylast=True)
+    def on_pipeline_error(self) -> None:
+        """Same after a failed run."""
+        _pop_finished_runs()
+
+
+def _pop_finished_runs() -> None:
+    client = mlflow.MlflowClient()
+    while (run := mlflow.active_run()) is not None:
+        status = client.get_run(run.info.run_id).info.status
+        if status == "RUNNING":
+            return
+        mlflow.end_run(status)

@@ -2,10 +2,11 @@
 
 from kedro.config import OmegaConfigLoader
 
-from credit_risk.hooks import RunContextHook
+from credit_risk.hooks import MlflowRunStackHook, RunContextHook
 
-# Puts the run's id and git state in the catalog as `run_context` (model card lineage).
-HOOKS = (RunContextHook(),)
+# RunContextHook: run id, git state and environment (catalog, run record, MLflow tags).
+# MlflowRunStackHook: no finished MLflow run left active after a run (see its docstring).
+HOOKS = (RunContextHook(), MlflowRunStackHook())
 
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {

@@ -12,9 +12,15 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from mlflow.entities import Run
+from mlflow.tracking import MlflowClient
 from nbclient import NotebookClient
+
+from credit_risk.cli import main
+from credit_risk.datasets import registry
 
 from .browser import chromium, require_chromium, screenshot_path
 from .conftest import PROJECT, SMALL, copy_project
@@ -46,7 +52,7 @@ def test_the_default_run_evaluates_and_decides(loop: Path) -> None:
     reporting = loop / "data" / "08_reporting"
     decision = json.loads(_latest(reporting / "promotion_decision.json").read_text())
     assert set(decision["checks"]) == {
-        "beats_baseline",
+        "not_worse_than_baseline",
         "not_worse_than_champion",
         "no_fairness_flags",
         "no_drift_flags",
@@ -67,9 +73,97 @@ def test_the_default_run_evaluates_and_decides(loop: Path) -> None:
     versions = record["dataset_versions"]
     assert versions["lightgbm_model"] == {"used": ["loaded", "saved"], "version": record["run_id"]}
     assert versions["feature_table"]["version"] == record["run_id"]
-    champion = json.loads((loop / "data" / "06_models" / "champion.json").read_text())
-    expected = {"candidate": decision["candidate"], "metrics": decision["metrics"]}
-    assert champion == (expected if decision["promote"] else {})
+    assert decision["promote"] is True  # the loop ends with a champion
+
+
+def _client() -> MlflowClient:
+    return MlflowClient(tracking_uri="sqlite:///mlflow.db", registry_uri="sqlite:///mlflow.db")
+
+
+def _default_run(client: MlflowClient) -> Run:
+    experiment = client.get_experiment_by_name("credit_risk")
+    assert experiment is not None
+    runs = client.search_runs([experiment.experiment_id], "tags.`env.pipelines` = '__default__'")
+    assert len(runs) == 1
+    return runs[0]
+
+
+def test_mlflow_holds_parameters_metrics_artifacts_and_environment(loop: Path) -> None:
+    client = _client()
+    run = _default_run(client)
+    assert run.info.status == "FINISHED"
+    params, metrics, tags = run.data.params, run.data.metrics, run.data.tags
+    assert params["demo_data.n_customers"] == "1500" and params["training.seed"] == "42"
+    assert params["training.tuning.n_trials"] == "3"
+    assert 0.5 < metrics["evaluation.test.ensemble.roc_auc"] < 1
+    assert metrics["evaluation.promotion.promote"] == 1.0
+    assert "training.lightgbm_tuned.val_auc" in metrics
+    trials = client.get_metric_history(run.info.run_id, "training.tuning.trial_value")
+    board = pd.read_csv(_latest(loop / "data" / "08_reporting" / "tuning_trials.csv"))
+    assert (
+        sorted(m.step for m in trials) == board.loc[board["state"] == "complete", "number"].tolist()
+    )
+    record = json.loads(_latest(loop / "data" / "08_reporting" / "run_record.json").read_text())
+    assert tags["env.run_id"] == record["run_id"] == tags["run_id"]
+    assert tags["env.uv_lock_sha256"] == record["uv_lock_sha256"]
+    assert tags["env.cpu_count"] == str(record["cpu_count"]) and tags["env.accelerator"]
+    report = json.loads(
+        _latest(loop / "data" / "08_reporting" / "validation_report.json").read_text()
+    )
+    assert tags["data.customers.sha256"] == report["datasets"]["customers"]["content_sha256"]
+    assert tags["data.feature_table.version"] == record["run_id"]
+    assert "data.feature_table.sha256" in tags
+    artifacts = {
+        f.path
+        for folder in ("reports", "environment", "tuning", "models", "charts")
+        for f in client.list_artifacts(run.info.run_id, folder)
+    }
+    assert {
+        "reports/model_card.html",
+        "reports/leaderboard.csv",
+        "reports/validation_report.json",
+        "reports/promotion_decision.json",
+        "environment/run_record.json",
+        "environment/parameters.json",
+        "tuning/tuning_trials.csv",
+        "tuning/lightgbm_best_params.json",
+        "models/lightgbm_model.txt",
+        "charts/roc.json",
+    } <= artifacts
+
+
+def test_registry_has_a_champion_that_scored_the_batch(loop: Path) -> None:
+    client = _client()
+    champion = registry.version_by_alias(client, "credit_risk", "champion")
+    challenger = registry.version_by_alias(client, "credit_risk", "challenger")
+    assert champion is not None and challenger is not None
+    assert champion.version == challenger.version
+    assert champion.run_id == _default_run(client).info.run_id
+    scored = pd.read_parquet(_latest(loop / "data" / "07_model_output" / "scored_batch.parquet"))
+    assert (scored["model_version"] == int(champion.version)).all()
+    declined = scored["decision"] == "decline"
+    assert declined.any() and (~declined).any()
+    assert scored.loc[declined, "reason_1"].notna().all()
+    assert scored.loc[~declined, "reason_1"].isna().all()
+    threshold = float(champion.tags["threshold"])
+    assert (declined == (scored["score"] >= threshold)).all()
+    summary = json.loads(
+        _latest(loop / "data" / "08_reporting" / "inference_summary.json").read_text()
+    )
+    assert summary["rows_scored"] == len(scored)
+    assert summary["rows_in"] == summary["rows_scored"] + summary["rows_quarantined"]
+    assert summary["unseen_categories"]["channel"] > 0  # the demo's drift knob
+    assert any("channel" in flag for flag in summary["drift"]["flags"])
+
+
+def test_reproduce_rebuilds_the_same_model_from_the_mlflow_run(loop: Path) -> None:
+    run_id = _default_run(_client()).info.run_id
+    result = CliRunner().invoke(main, ["reproduce", run_id], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    outcome = json.loads(result.output[result.output.rindex("{\n") :])
+    assert outcome["identical"] is True
+    assert outcome["original_sha256"] == outcome["rebuilt_sha256"]
+    assert _client().get_run(outcome["new_run"]).data.tags["reproduces"] == run_id
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
@@ -94,3 +188,25 @@ def test_model_card_renders_offline_in_a_browser(loop: Path, tmp_path: Path) -> 
     shot = screenshot_path("model-card.png", tmp_path)
     chromium(card.as_uri(), f"--screenshot={shot}")
     assert shot.stat().st_size > 10_000
+
+
+def test_a_tampered_champion_is_refused_by_inference(loop: Path) -> None:
+    champion = registry.version_by_alias(_client(), "credit_risk", "champion")
+    assert champion is not None
+    files = [
+        p for p in (loop / "mlartifacts").rglob("lightgbm_model.txt") if p.parent.name == "bundle"
+    ]
+    assert files
+    originals = {p: p.read_bytes() for p in files}
+    try:
+        for path in files:
+            path.write_bytes(path.read_bytes().replace(b"shrinkage=", b"shrinkage=7", 1))
+        bootstrap_project(loop)
+        with (
+            KedroSession.create(project_path=loop, runtime_params=SMALL) as session,
+            pytest.raises(Exception, match=r"lightgbm_model\.txt.*changed after it was written"),
+        ):
+            session.run(pipeline_names=["inference"])
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
