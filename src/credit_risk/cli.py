@@ -1,7 +1,8 @@
-"""``credit-risk``: the registry's champion, promotion, rollback, and reproducing a run.
+"""Project commands that Kedro adds to ``kedro``: the registry's aliases, and reproducing a run.
 
-Run from the project root (``uv run credit-risk --help``). The tracking and registry
-store are those of ``conf/<env>/mlflow.yml``, as for ``kedro run``.
+``uv run kedro model champion|promote N|rollback`` and ``uv run kedro reproduce RUN_ID``,
+from the project root. The tracking and registry store are those of
+``conf/<env>/mlflow.yml``, as for ``kedro run``.
 """
 
 from __future__ import annotations
@@ -40,15 +41,23 @@ def _name(context: Any) -> str:
     return str(context.config_loader["globals"]["registered_model_name"])
 
 
-@click.group()
-@click.option("--env", default=None, help="Kedro configuration environment.")
+ENV = click.option("--env", "-e", default=None, help="Kedro configuration environment.")
+
+
+@click.group(name="credit_risk")
+def cli() -> None:
+    """The credit-risk project's commands (Kedro merges them into ``kedro``)."""
+
+
+@cli.group()
+@ENV
 @click.pass_context
-def main(ctx: click.Context, env: str | None) -> None:
-    """The credit-risk project's registry and reproducibility commands."""
+def model(ctx: click.Context, env: str | None) -> None:
+    """The registered model's aliases: champion, challenger, previous_champion."""
     ctx.obj = {"env": env}
 
 
-@main.command()
+@model.command()
 @click.pass_context
 def champion(ctx: click.Context) -> None:
     """Show the versions behind champion, challenger and previous_champion."""
@@ -65,7 +74,7 @@ def champion(ctx: click.Context) -> None:
         click.echo(registry.dump({"registered_model": name, **shown}))
 
 
-@main.command()
+@model.command()
 @click.argument("version", type=int)
 @click.pass_context
 def promote(ctx: click.Context, version: int) -> None:
@@ -80,7 +89,7 @@ def promote(ctx: click.Context, version: int) -> None:
         click.echo(registry.dump(registry.set_champion(client, name, version)))
 
 
-@main.command()
+@model.command()
 @click.pass_context
 def rollback(ctx: click.Context) -> None:
     """Serve the previous champion again (the two swap, so a second rollback undoes it)."""
@@ -94,8 +103,8 @@ def rollback(ctx: click.Context) -> None:
         if previous is None:
             raise click.ClickException(
                 f"Registered model '{name}' has no '{registry.PREVIOUS}' alias: there is no "
-                "earlier champion to go back to. `credit-risk champion` shows the aliases; "
-                "`credit-risk promote N` serves any version."
+                "earlier champion to go back to. `kedro model champion` shows the aliases; "
+                "`kedro model promote N` serves any version."
             )
         click.echo(registry.dump(registry.set_champion(client, name, int(previous.version))))
 
@@ -104,10 +113,10 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@main.command()
+@cli.command()
 @click.argument("run_id")
-@click.pass_context
-def reproduce(ctx: click.Context, run_id: str) -> None:
+@ENV
+def reproduce(run_id: str, env: str | None) -> None:
     """Re-run training from what MLflow run RUN_ID recorded; compare the model's SHA-256.
 
     The parameters (seed included) come from the run's ``environment/parameters.json``,
@@ -119,7 +128,6 @@ def reproduce(ctx: click.Context, run_id: str) -> None:
     from kedro.framework.session import KedroSession  # noqa: PLC0415
     from mlflow.tracking import MlflowClient  # noqa: PLC0415
 
-    env = ctx.obj["env"]
     with _project(env):
         client = MlflowClient()
         original = client.get_run(run_id)

@@ -53,7 +53,7 @@ class RunContextHook:
             mlflow.set_tags(environment_tags(self._context))
             parameters = catalog.load("parameters") if "parameters" in catalog else {}
             _log_params(flatten(parameters))
-            # the exact values, types kept: what `credit-risk reproduce` runs again with
+            # the exact values, types kept: what `kedro reproduce RUN_ID` runs again with
             mlflow.log_dict(plain(parameters), "environment/parameters.json")
         logger.info(
             "Run %s at commit %s%s",

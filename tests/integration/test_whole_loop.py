@@ -19,7 +19,7 @@ from mlflow.entities import Run
 from mlflow.tracking import MlflowClient
 from nbclient import NotebookClient
 
-from credit_risk.cli import main
+from credit_risk.cli import cli
 from credit_risk.datasets import registry
 
 from .browser import chromium, require_chromium, screenshot_path
@@ -158,7 +158,7 @@ def test_registry_has_a_champion_that_scored_the_batch(loop: Path) -> None:
 
 def test_reproduce_rebuilds_the_same_model_from_the_mlflow_run(loop: Path) -> None:
     run_id = _default_run(_client()).info.run_id
-    result = CliRunner().invoke(main, ["reproduce", run_id], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["reproduce", run_id], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.output[result.output.rindex("{\n") :])
     assert outcome["identical"] is True
@@ -188,6 +188,20 @@ def test_model_card_renders_offline_in_a_browser(loop: Path, tmp_path: Path) -> 
     shot = screenshot_path("model-card.png", tmp_path)
     chromium(card.as_uri(), f"--screenshot={shot}")
     assert shot.stat().st_size > 10_000
+
+
+def test_registry_commands_show_promote_and_refuse_a_rollback_to_nothing(loop: Path) -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["model", "champion"], catch_exceptions=False)
+    assert shown.exit_code == 0
+    aliases = json.loads(shown.output[shown.output.rindex('{\n  "challenger"') :])
+    version = aliases["champion"]["version"]
+    assert aliases["previous_champion"] is None
+    promoted = runner.invoke(cli, ["model", "promote", str(version)], catch_exceptions=False)
+    assert promoted.exit_code == 0 and f'"champion": {version}' in promoted.output
+    refused = runner.invoke(cli, ["model", "rollback"])
+    assert refused.exit_code != 0
+    assert "no 'previous_champion' alias" in refused.output
 
 
 def test_a_tampered_champion_is_refused_by_inference(loop: Path) -> None:

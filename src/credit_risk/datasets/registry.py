@@ -136,7 +136,7 @@ class RegisteredModelDataset(AbstractDataset[ScoringModel, ScoringModel]):
                 f"No version of registered model '{self._name}' has the alias "
                 f"'{self._alias}' (registry {mlflow.get_registry_uri()}). Run "
                 "`uv run kedro run` to train, evaluate and promote one, or point the alias "
-                f"at a version: `uv run credit-risk promote --version N`."
+                f"at a version: `uv run kedro model promote N`."
             )
         with tempfile.TemporaryDirectory() as tmp:
             local = mlflow.artifacts.download_artifacts(

@@ -73,6 +73,7 @@ def validate_table(
     dataset: str,
     spec: SourceSpec,
     settings: ValidationSettings,
+    configured_in: str = "conf/base/parameters_data_processing.yml",
 ) -> ValidationOutcome:
     """Split a raw table into valid rows and quarantined rows.
 
@@ -80,6 +81,7 @@ def validate_table(
         raw: The table as read from its source.
         schema: The pandera schema its rows must satisfy.
         dataset: The catalog name, used in every message.
+        configured_in: Where the source's mapping (``rename``) is configured, for messages.
         spec: Renames, id columns and date columns of this source.
         settings: Snapshot date, category aliases and the coercion tolerance.
 
@@ -90,7 +92,7 @@ def validate_table(
         DataContractError: On a structural problem (see the module docstring).
     """
     frame = raw.rename(columns=spec.rename).reset_index(drop=True)
-    _check_structure(frame, schema, dataset, spec)
+    _check_structure(frame, schema, dataset, spec, configured_in)
     frame, failures = _coerce(frame, schema, dataset, settings)
     failures.append(_duplicates(frame, spec.id_columns))
     snapshot = pd.Timestamp(settings.snapshot_date)
@@ -114,7 +116,11 @@ def validate_table(
 
 
 def _check_structure(
-    frame: pd.DataFrame, schema: pa.DataFrameSchema, dataset: str, spec: SourceSpec
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    dataset: str,
+    spec: SourceSpec,
+    configured_in: str,
 ) -> None:
     if frame.empty:
         raise DataContractError(
@@ -131,7 +137,7 @@ def _check_structure(
                 name,
                 f"required column is missing{close_matches(source, frame.columns)}",
                 f"add the column to the source, or map its name under 'rename' for "
-                f"'{dataset}' in conf/base/parameters_data_processing.yml",
+                f"'{dataset}' in {configured_in}",
             )
         if not column.nullable and frame[name].isna().all():
             raise DataContractError(

@@ -60,7 +60,12 @@ def validate_batch(
         DataContractError: A required column is missing, or the batch is empty.
     """
     outcome = validate_table(
-        batch, ScoringBatchSchema.to_schema(), "scoring_batch", inference.source, validation
+        batch,
+        ScoringBatchSchema.to_schema(),
+        "scoring_batch",
+        inference.source,
+        validation,
+        configured_in="conf/base/parameters_inference.yml (inference.source)",
     )
     return (
         outcome.valid,
@@ -199,8 +204,11 @@ def monitor_batch_drift(
         Per-feature report (``score`` included), summary with flags, chart.
     """
     current = features.assign(score=scored["score"].to_numpy())
+    reference = model.reference
+    if "score" not in reference.columns:  # bundles keep it; computed for any other model
+        reference = reference.assign(score=model.score(reference))
     report = drift.drift_report(
-        model.reference,
+        reference,
         current,
         contract.categorical_columns,
         [*contract.numeric_columns, "score"],
