@@ -18,11 +18,9 @@ still hold, as a Kedro run with in-memory datasets would.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import tempfile
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+from _common import Steps
 from kedro.config import OmegaConfigLoader
 
 from credit_risk.contract import DataContract
@@ -41,61 +40,6 @@ from credit_risk.validation import SourceSpec
 from credit_risk.validation.quarantine import ValidationSettings
 
 PROJECT = Path(__file__).resolve().parents[1]
-GIB = 1024**3
-
-
-def _status(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-def _reset_peak() -> None:
-    with contextlib.suppress(OSError):  # not Linux: the peak then covers every step so far
-        Path("/proc/self/clear_refs").write_text("5")
-
-
-class Steps:
-    """Times steps and records their peak memory."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-
-    def run(self, name: str, rows: int, func: Callable[[], Any]) -> Any:
-        """Run one step, recording its time and peak memory; return its result."""
-        gc.collect()
-        _reset_peak()
-        start = time.perf_counter()
-        result = func()
-        seconds = time.perf_counter() - start
-        peak = _status("VmHWM:")
-        self.rows.append(
-            {
-                "step": name,
-                "seconds": seconds,
-                "peak_gib": peak / GIB,
-                "rows": rows,
-                "rows_per_s": rows / seconds if seconds else float("nan"),
-            }
-        )
-        return result
-
-    def print(self, title: str) -> None:
-        """Print the steps so far as a table."""
-        frame = pd.DataFrame(self.rows)
-        print(f"\n{title}")
-        print(
-            frame.to_string(
-                index=False,
-                formatters={
-                    "seconds": "{:.2f}".format,
-                    "peak_gib": "{:.2f}".format,
-                    "rows": "{:,}".format,
-                    "rows_per_s": "{:,.0f}".format,
-                },
-            )
-        )
 
 
 def _parameters() -> dict[str, Any]:

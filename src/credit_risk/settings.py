@@ -1,6 +1,9 @@
 """Project settings: Kedro defaults except where noted."""
 
+from pathlib import Path
+
 from kedro.config import OmegaConfigLoader
+from kedro.utils import find_kedro_project
 
 from credit_risk.hooks import MlflowRunStackHook, RunContextHook
 
@@ -8,8 +11,20 @@ from credit_risk.hooks import MlflowRunStackHook, RunContextHook
 # MlflowRunStackHook: no finished MLflow run left active after a run (see its docstring).
 HOOKS = (RunContextHook(), MlflowRunStackHook())
 
+
+def project_root() -> str:
+    """The Kedro project holding the working directory (``${project_root:}`` in config).
+
+    Lets ``mlflow.yml`` name ``<project>/mlflow.db`` absolutely: a relative SQLite URL
+    would follow the working directory (a subfolder, a notebook's folder), and MLflow
+    caches stores by URL within a process.
+    """
+    return (find_kedro_project(Path.cwd()) or Path.cwd()).resolve().as_posix()
+
+
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
+    "custom_resolvers": {"project_root": project_root},
 }

@@ -36,4 +36,7 @@ def test_viz_build_lists_every_pipeline_and_node_on_ordered_layers(project: Path
         "models",
         "model_output",
         "reporting",
+        "registry",
+        "scoring",
+        "monitoring",
     ]

@@ -77,7 +77,8 @@ def test_the_default_run_evaluates_and_decides(loop: Path) -> None:
 
 
 def _client() -> MlflowClient:
-    return MlflowClient(tracking_uri="sqlite:///mlflow.db", registry_uri="sqlite:///mlflow.db")
+    store = f"sqlite:///{Path.cwd().resolve().as_posix()}/mlflow.db"  # the loop's own store
+    return MlflowClient(tracking_uri=store, registry_uri=store)
 
 
 def _default_run(client: MlflowClient) -> Run:

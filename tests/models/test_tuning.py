@@ -24,9 +24,13 @@ def _tune(
 ) -> dict:
     storage = OptunaStorageDataset(url=f"sqlite:///{tmp_path}/optuna.db").load()
     encoder = fit_encoder(splits["train"], contract)
-    return nodes.tune_lightgbm(
+    best, trials = nodes.tune_lightgbm(
         storage, splits["train"], splits["validation"], encoder, contract, training
     )
+    finished = trials[trials["state"].isin(["complete", "pruned"])]
+    assert len(finished) == sum(best["trials"].get(s, 0) for s in ("complete", "pruned"))
+    assert best["storage"].startswith("sqlite:///")
+    return best
 
 
 def _study(tmp_path: Path, name: str) -> optuna.Study:

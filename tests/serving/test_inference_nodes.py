@@ -16,6 +16,7 @@ from credit_risk.pipelines.data_processing.nodes import FeatureParams
 from credit_risk.pipelines.inference.nodes import (
     InferenceParams,
     build_batch_features,
+    link_batch_to_customers,
     monitor_batch_drift,
     score_batch,
     summarise_batch,
@@ -40,13 +41,13 @@ def features(
     demo: DemoData, processed: dict[str, pd.DataFrame], settings: ValidationSettings
 ) -> pd.DataFrame:
     valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
-    table, _ = build_batch_features(
-        valid,
+    linked, _ = link_batch_to_customers(valid, processed["customers_validated"])
+    return build_batch_features(
+        linked,
         processed["customers_validated"],
         processed["repayment_history_primary"],
         FeatureParams(),
     )
-    return table
 
 
 @pytest.fixture
@@ -92,9 +93,7 @@ def test_applications_of_unknown_customers_are_quarantined(
     valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
     customers = processed["customers_validated"]
     dropped = customers.iloc[:200]
-    table, orphans = build_batch_features(
-        valid, customers.iloc[200:], processed["repayment_history_primary"], FeatureParams()
-    )
+    table, orphans = link_batch_to_customers(valid, customers.iloc[200:])
     expected = (~valid["customer_id"].isin(customers.iloc[200:]["customer_id"])).sum()
     assert valid["customer_id"].isin(dropped["customer_id"]).any()
     assert expected > 0 and len(orphans) == expected

@@ -80,19 +80,18 @@ def test_register_load_promote_and_roll_back(
 
 
 def test_a_tampered_registered_file_is_refused(store: Path, scoring_model: ScoringModel) -> None:
-    version = _register(scoring_model)
-    source = MlflowClient().get_model_version(NAME, str(version)).source
-    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=source))
-    # the artifact store is a folder here: alter the registered LightGBM file in place
-    stored = list(store.rglob("lightgbm_model.txt"))
-    target = next(
-        p
-        for p in stored
-        if p.read_bytes() == (local / "artifacts/bundle/lightgbm_model.txt").read_bytes()
-    )
-    target.write_text(target.read_text().replace("shrinkage=", "shrinkage=9", 1))
-    with pytest.raises(ChecksumMismatchError, match=r"lightgbm_model\.txt"):
-        RegisteredModelDataset(registered_model_name=NAME, alias="challenger").load()
+    _register(scoring_model)
+    # the artifact store is a folder here: alter the registered LightGBM files in place
+    files = [p for p in store.rglob("lightgbm_model.txt") if p.parent.name == "bundle"]
+    originals = {p: p.read_bytes() for p in files}
+    try:
+        for path in files:
+            path.write_bytes(path.read_bytes().replace(b"shrinkage=", b"shrinkage=9", 1))
+        with pytest.raises(ChecksumMismatchError, match=r"lightgbm_model\.txt"):
+            RegisteredModelDataset(registered_model_name=NAME, alias="challenger").load()
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
 
 
 def test_the_pyfunc_loads_from_code_and_scores(

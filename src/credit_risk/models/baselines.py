@@ -159,9 +159,11 @@ def _design(frame: pd.DataFrame, spec: dict[str, Any]) -> tuple[np.ndarray, list
             columns.append(missing.astype(np.float64))
             names.append(f"{name}__missing")
     for name, levels in spec["categorical"].items():
-        values = frame[name].astype("str").to_numpy(dtype=object)
-        for level in [*levels, OTHER]:
-            hit = values == level if level != OTHER else ~np.isin(values, levels)
-            columns.append(hit.astype(np.float64))
-            names.append(f"{name}={level}")
+        # one pass over the column: each value's level index, the bucket for any other
+        codes = pd.Categorical(frame[name].astype("str"), categories=levels).codes
+        codes = np.where(codes < 0, len(levels), codes)
+        onehot = np.zeros((len(frame), len(levels) + 1), dtype=np.float64)
+        onehot[np.arange(len(frame)), codes] = 1.0
+        columns.extend(onehot.T)
+        names.extend(f"{name}={level}" for level in [*levels, OTHER])
     return np.column_stack(columns), names

@@ -74,36 +74,51 @@ def validate_batch(
     )
 
 
-def build_batch_features(
-    batch: pd.DataFrame,
-    customers: pd.DataFrame,
-    repayment_history: pd.DataFrame,
-    features: FeatureParams,
+def link_batch_to_customers(
+    batch: pd.DataFrame, customers: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The batch's point-in-time features, by the feature code that built the training table.
-
-    Applications of unknown customers are quarantined, as in ``data_processing``.
+    """Quarantine applications of unknown customers, as ``data_processing`` does.
 
     Args:
         batch: Valid batch rows.
         customers: Valid customers.
-        repayment_history: Statements of valid customers.
-        features: Window lengths.
 
     Returns:
-        Feature rows (one per scorable application) and the orphans' quarantine.
+        The applications of known customers, and the orphans' quarantine.
     """
     orphan = ~np.isin(batch["customer_id"].to_numpy(), customers["customer_id"].to_numpy())
     failed = pd.DataFrame(
         {"row": np.flatnonzero(orphan), "column": "customer_id", "check": "foreign_key(customers)"}
     )
     quarantine = quarantine_rows(batch.reset_index(drop=True), failed, "scoring_batch")
-    kept = batch.loc[~orphan].reset_index(drop=True)
-    table = build_model_table(kept, customers, repayment_history, features.windows)
+    if orphan.any():
+        logger.warning("Batch: %d application(s) of unknown customers quarantined", orphan.sum())
+    return batch.loc[~orphan].reset_index(drop=True), quarantine
+
+
+def build_batch_features(
+    batch: pd.DataFrame,
+    customers: pd.DataFrame,
+    repayment_history: pd.DataFrame,
+    features: FeatureParams,
+) -> pd.DataFrame:
+    """The batch's point-in-time features, by the feature code that built the training table.
+
+    Args:
+        batch: Applications of known customers.
+        customers: Valid customers.
+        repayment_history: Statements of valid customers.
+        features: Window lengths.
+
+    Returns:
+        One feature row per application, checked by the feature table's schema (less
+        the outcome column).
+    """
+    table = build_model_table(batch, customers, repayment_history, features.windows)
     schema = FeatureTableSchema.to_schema().remove_columns(["defaulted"])
     schema.validate(table, lazy=True)
-    logger.info("Batch features: %d rows (%d orphans quarantined)", len(table), int(orphan.sum()))
-    return table, quarantine
+    logger.info("Batch features: %d rows", len(table))
+    return table
 
 
 def score_batch(

@@ -27,14 +27,20 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="validate_scoring_batch",
             ),
             Node(
+                nodes.link_batch_to_customers,
+                ["scoring_batch_validated", "customers_validated"],
+                ["scoring_batch_primary", "batch_orphans_quarantine"],
+                name="quarantine_batch_orphans",
+            ),
+            Node(
                 nodes.build_batch_features,
                 [
-                    "scoring_batch_validated",
+                    "scoring_batch_primary",
                     "customers_validated",
                     "repayment_history_primary",
                     "params:features",
                 ],
-                ["batch_features", "batch_orphans_quarantine"],
+                "batch_features",
                 name="build_batch_features",
             ),
             Node(
