@@ -17,7 +17,19 @@ def test_kedro_telemetry_is_off() -> None:
 
 def test_registered_pipelines_and_named_nodes() -> None:
     bootstrap_project(PROJECT)
-    assert {"demo_data", "data_processing", "model_input", "__default__"} <= set(pipelines)
+    assert {
+        "demo_data",
+        "data_processing",
+        "model_input",
+        "training",
+        "evaluation",
+        "inference",
+        "__default__",
+    } <= set(pipelines)
+    assert {n.name for n in pipelines["inference"].nodes} <= {
+        n.name for n in pipelines["__default__"].nodes
+    }
+    assert all("inference" in n.tags for n in pipelines["inference"].nodes)
     default = pipelines["__default__"]
     assert {n.name for n in pipelines["data_processing"].nodes} <= {n.name for n in default.nodes}
     assert all(not n.name.startswith("<") and "(" not in n.name for n in default.nodes)
@@ -62,3 +74,13 @@ def test_nothing_sensitive_is_previewed() -> None:
     ]
     for name in sensitive:
         assert catalog[name]["metadata"]["kedro-viz"].get("preview") is False, name
+
+
+def test_mlflow_store_is_embedded_and_its_ui_binds_to_localhost() -> None:
+    conf = (PROJECT / "conf" / "base" / "mlflow.yml").read_text()
+    mlflow = yaml.safe_load(conf)
+    assert mlflow["server"]["mlflow_tracking_uri"] == "sqlite:///${project_root:}/mlflow.db"
+    assert mlflow["server"]["credentials"] is None  # secrets live in conf/local only
+    assert mlflow["ui"]["host"] == "127.0.0.1"
+    gitignore = (PROJECT / ".gitignore").read_text().splitlines()
+    assert {"mlflow.db", "mlartifacts/"} <= set(gitignore)
