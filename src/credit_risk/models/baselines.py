@@ -120,10 +120,13 @@ def logistic_contributions(
     design, names = _design(frame, spec)
     background, _ = _design(reference, spec)
     weights = np.array([spec["coefficients"][n] for n in names])
-    values = (design - background.mean(axis=0)) * weights
     owners = [n.split("=", 1)[0].removesuffix("__missing") for n in names]
-    by_column = pd.DataFrame(values, columns=owners, index=frame.index)
-    return by_column.T.groupby(level=0, sort=False).sum().T
+    features = list(dict.fromkeys(owners))
+    # design column -> its feature, as a 0/1 matrix: one product sums them per feature
+    membership = np.zeros((len(names), len(features)))
+    membership[np.arange(len(names)), [features.index(o) for o in owners]] = 1.0
+    values = ((design - background.mean(axis=0)) * weights) @ membership
+    return pd.DataFrame(values, columns=features, index=frame.index)
 
 
 def _preprocessing(train: pd.DataFrame, contract: DataContract, min_share: float) -> dict[str, Any]:
