@@ -200,3 +200,30 @@ def drift_chart(report: pd.DataFrame, title: str) -> go.Figure:
         title=title, xaxis_title="PSI", yaxis={"autorange": "reversed"}, template="plotly_white"
     )
     return figure
+
+
+def monitor(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    categorical: list[str],
+    numeric: list[str],
+    params: DriftParams,
+    title: str,
+) -> tuple[pd.DataFrame, dict[str, Any], go.Figure]:
+    """Report, flags and chart of ``current`` against ``reference``, scores included.
+
+    Both frames carry the model's ``score`` column next to the features.
+
+    Args:
+        reference: What the model learnt from, with its scores.
+        current: A later sample, with its scores.
+        categorical: Categorical features.
+        numeric: Numeric features (``score`` is added).
+        params: Bins and limits.
+        title: The chart's title.
+
+    Returns:
+        :func:`drift_report`, :func:`drift_summary` and :func:`drift_chart`.
+    """
+    report = drift_report(reference, current, categorical, [*numeric, "score"], params)
+    return report, drift_summary(report, params), drift_chart(report, title)

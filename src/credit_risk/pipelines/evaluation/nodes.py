@@ -385,16 +385,14 @@ def evaluate_drift(
     column = f"score_{selection['candidate']}"
     reference = train_scores.rename(columns={column: "score"})
     current = test_scores.rename(columns={column: "score"})
-    report = drift.drift_report(
+    return drift.monitor(
         reference,
         current,
         contract.categorical_columns,
-        [*contract.numeric_columns, "score"],
+        contract.numeric_columns,
         evaluation.drift,
+        "Population stability index, training -> test (top 20)",
     )
-    summary = drift.drift_summary(report, evaluation.drift)
-    figure = drift.drift_chart(report, "Population stability index, training -> test (top 20)")
-    return report, summary, figure
 
 
 def explain_lightgbm(

@@ -222,17 +222,16 @@ def monitor_batch_drift(
     reference = model.reference
     if "score" not in reference.columns:  # bundles keep it; computed for any other model
         reference = reference.assign(score=model.score(reference))
-    report = drift.drift_report(
+    report, summary, chart = drift.monitor(
         reference,
         current,
         contract.categorical_columns,
-        [*contract.numeric_columns, "score"],
+        contract.numeric_columns,
         inference.drift,
+        "Population stability index, training -> batch (top 20)",
     )
-    summary = drift.drift_summary(report, inference.drift)
     for flag in summary["flags"]:
         logger.warning("Batch drift (blocking): %s", flag)
-    chart = drift.drift_chart(report, "Population stability index, training -> batch (top 20)")
     return report, summary, chart
 
 
