@@ -25,6 +25,11 @@ class RunContextHook:
     Before the run, ``run_context`` (run id, pipelines, git state) is put in the catalog for
     the model card. After it, ``run_record`` is saved with the environment and the version
     of every versioned dataset the run loaded or saved.
+
+    When an MLflow run is active (kedro-mlflow's hook, registered by the plugin after the
+    project's hooks, runs first and starts it), the same goes to it: the environment as
+    ``env.*`` tags, every parameter flattened and as ``environment/parameters.json``,
+    content hashes and dataset versions as ``data.*`` tags.
     """
 
     def __init__(self) -> None:
