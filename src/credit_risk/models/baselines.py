@@ -163,7 +163,7 @@ def _design(frame: pd.DataFrame, spec: dict[str, Any]) -> tuple[np.ndarray, list
             names.append(f"{name}__missing")
     for name, levels in spec["categorical"].items():
         # one pass over the column: each value's level index, the bucket for any other
-        codes = pd.Categorical(frame[name].astype("str"), categories=levels).codes
+        codes = pd.Index(levels).get_indexer(frame[name].astype("str"))
         codes = np.where(codes < 0, len(levels), codes)
         onehot = np.zeros((len(frame), len(levels) + 1), dtype=np.float64)
         onehot[np.arange(len(frame)), codes] = 1.0
