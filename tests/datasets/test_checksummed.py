@@ -11,7 +11,6 @@ from credit_risk.datasets import (
     ChecksumMismatchError,
     JSONArtifactDataset,
     LightGBMModelDataset,
-    OptionalJSONDataset,
 )
 
 
@@ -76,10 +75,3 @@ def test_tampered_lightgbm_model_is_refused(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("learning_rate", "learning_rate ", 1))
     with pytest.raises(ChecksumMismatchError, match=r"model\.txt"):
         dataset.load()
-
-
-def test_optional_record_is_empty_until_written(tmp_path: Path) -> None:
-    record = OptionalJSONDataset(filepath=str(tmp_path / "models" / "champion.json"))
-    assert record.load() == {}
-    record.save({"candidate": "lightgbm_tuned", "metrics": {"roc_auc": 0.71}})
-    assert record.load() == {"candidate": "lightgbm_tuned", "metrics": {"roc_auc": 0.71}}

@@ -4,7 +4,6 @@ from credit_risk.datasets.checksummed import (
     ChecksumMismatchError,
     JSONArtifactDataset,
     LightGBMModelDataset,
-    OptionalJSONDataset,
 )
 from credit_risk.datasets.optuna_storage import OptunaStorageDataset
 from credit_risk.datasets.registry import ChampionDataset, RegisteredModelDataset
@@ -15,7 +14,6 @@ __all__ = [
     "ChecksumMismatchError",
     "JSONArtifactDataset",
     "LightGBMModelDataset",
-    "OptionalJSONDataset",
     "OptunaStorageDataset",
     "RegisteredModelDataset",
     "VersionedMlflowArtifactDataset",

@@ -16,7 +16,6 @@ from typing import Any, Generic, TypeVar
 import fsspec
 import lightgbm as lgb
 from kedro.io.core import (
-    AbstractDataset,
     AbstractVersionedDataset,
     DatasetError,
     Version,
@@ -140,42 +139,3 @@ class LightGBMModelDataset(_ChecksummedDataset[lgb.Booster]):
 
     def _deserialise(self, text: str) -> lgb.Booster:
         return lgb.Booster(model_str=text)
-
-
-class OptionalJSONDataset(AbstractDataset[dict[str, Any], dict[str, Any]]):
-    """A JSON record that may not exist yet: loads ``{}`` until it is first written."""
-
-    def __init__(self, *, filepath: str, metadata: dict[str, Any] | None = None) -> None:
-        protocol, path = get_protocol_and_path(filepath)
-        self._path = get_filepath_str(PurePosixPath(path), protocol)
-        self._fs = fsspec.filesystem(protocol)
-        self.metadata = metadata
-
-    def load(self) -> dict[str, Any]:
-        """Read the record, or ``{}`` when there is none.
-
-        Returns:
-            The record.
-        """
-        if not self._fs.exists(self._path):
-            return {}
-        with self._fs.open(self._path, "r") as file:
-            loaded: dict[str, Any] = json.load(file)
-        return loaded
-
-    def save(self, data: dict[str, Any]) -> None:
-        """Write the record.
-
-        Args:
-            data: The record.
-        """
-        self._fs.makedirs(str(PurePosixPath(self._path).parent), exist_ok=True)
-        with self._fs.open(self._path, "w") as file:
-            json.dump(data, file, indent=2, sort_keys=True)
-        self._fs.invalidate_cache(self._path)
-
-    def _exists(self) -> bool:
-        return True
-
-    def _describe(self) -> dict[str, Any]:
-        return {"filepath": self._path}
