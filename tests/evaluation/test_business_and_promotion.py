@@ -127,3 +127,17 @@ def test_each_rule_can_block(
     )
     assert decision["promote"] is False
     assert [k for k, ok in decision["checks"].items() if not ok] == [failed]
+
+
+def test_a_refused_candidate_leaves_the_first_champion_to_the_baseline() -> None:
+    metrics = _metrics((0.70, 0.67, 0.73), 0.72)
+    first = decide_promotion(metrics, SELECTION, LOSS, CLEAN, CLEAN, {}, EvaluationParams())
+    assert first["promote"] is False and first["baseline_serves"] is True
+    assert first["serve"] == "logistic_regression"
+    assert "serves until a candidate passes" in first["reasons"][-1]
+    champion = {"candidate": "logistic_regression", "version": 1, "metrics": {"roc_auc": 0.72}}
+    later = decide_promotion(metrics, SELECTION, LOSS, CLEAN, CLEAN, champion, EvaluationParams())
+    assert later["baseline_serves"] is False and later["serve"] == "lightgbm_tuned"
+    strict = EvaluationParams.model_validate({"promotion": {"baseline_serves_first": False}})
+    off = decide_promotion(metrics, SELECTION, LOSS, CLEAN, CLEAN, {}, strict)
+    assert off["baseline_serves"] is False and off["serve"] == "lightgbm_tuned"

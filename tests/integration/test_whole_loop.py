@@ -73,7 +73,8 @@ def test_the_default_run_evaluates_and_decides(loop: Path) -> None:
     versions = record["dataset_versions"]
     assert versions["lightgbm_model"] == {"used": ["loaded", "saved"], "version": record["run_id"]}
     assert versions["feature_table"]["version"] == record["run_id"]
-    assert decision["promote"] is True  # the loop ends with a champion
+    # the loop ends with a champion: the candidate, or the best baseline serving first
+    assert decision["promote"] or decision["baseline_serves"]
 
 
 def _client() -> MlflowClient:
@@ -97,7 +98,7 @@ def test_mlflow_holds_parameters_metrics_artifacts_and_environment(loop: Path) -
     assert params["demo_data.n_customers"] == "1500" and params["training.seed"] == "42"
     assert params["training.tuning.n_trials"] == "3"
     assert 0.5 < metrics["evaluation.test.ensemble.roc_auc"] < 1
-    assert metrics["evaluation.promotion.promote"] == 1.0
+    assert metrics["evaluation.promotion.promote"] in {0.0, 1.0}
     assert "training.lightgbm_tuned.val_auc" in metrics
     trials = client.get_metric_history(run.info.run_id, "training.tuning.trial_value")
     board = pd.read_csv(_latest(loop / "data" / "08_reporting" / "tuning_trials.csv"))
@@ -140,6 +141,10 @@ def test_registry_has_a_champion_that_scored_the_batch(loop: Path) -> None:
     assert champion is not None and challenger is not None
     assert champion.version == challenger.version
     assert champion.run_id == _default_run(client).info.run_id
+    decision = json.loads(
+        _latest(loop / "data" / "08_reporting" / "promotion_decision.json").read_text()
+    )
+    assert champion.tags["candidate"] == decision["serve"]
     scored = pd.read_parquet(_latest(loop / "data" / "07_model_output" / "scored_batch.parquet"))
     assert (scored["model_version"] == int(champion.version)).all()
     declined = scored["decision"] == "decline"

@@ -50,6 +50,11 @@ class PromotionParams(BaseModel):
     champion_tolerance: float = Field(0.005, ge=0, description="Allowed AUC drop vs champion.")
     block_on_fairness_flags: bool = True
     block_on_drift_flags: bool = True
+    baseline_serves_first: bool = Field(
+        True,
+        description="With no champion yet and the candidate refused, the best baseline is "
+        "registered and serves until a candidate passes the gate.",
+    )
 
 
 class EvaluationParams(BaseModel):
@@ -321,7 +326,7 @@ def evaluate_fairness(
     Args:
         test_scores: Scored test split with the sensitive columns.
         selection: The chosen candidate.
-        business_report: Holds the candidate's threshold.
+        business_report: Holds the candidate's and the baseline's thresholds.
         contract: Sensitive columns and target.
         evaluation: Fairness limits.
 
@@ -499,7 +504,8 @@ def decide_promotion(
     Rules: the candidate must not be worse than the best baseline (the lower bound of the
     paired AUC difference above ``-baseline_margin``); it must not trail the current
     champion's AUC by more than the tolerance; and it must raise no blocking fairness or
-    drift flag (each rule can be switched off in parameters).
+    drift flag (each rule can be switched off in parameters). When it is refused and no
+    champion exists yet, the best baseline is what serves (``baseline_serves_first``).
 
     Args:
         metrics: Test metrics with intervals.
@@ -511,7 +517,8 @@ def decide_promotion(
         evaluation: Promotion rules.
 
     Returns:
-        ``{"promote": bool, "candidate": ..., "reasons": [...], "checks": {...}}``.
+        ``{"promote": bool, "candidate", "serve" (the model to register), "baseline_serves",
+        "metrics", "checks": {...}, "reasons": [...]}``.
     """
     rules = evaluation.promotion
     table = metrics[metrics["metric"] == rules.metric].set_index("model")
@@ -537,24 +544,35 @@ def decide_promotion(
         *[f"fairness flag: {f}" for f in fairness_summary["flags"]],
         *[f"drift flag: {f}" for f in drift_summary["flags"]],
     ]
+    promote = all(checks.values())
+    fallback = not promote and not champion and rules.baseline_serves_first
+    if fallback:
+        reasons.append(
+            f"no champion yet: the best baseline ({selection['baseline']}) is registered "
+            "and serves until a candidate passes the gate"
+        )
+    serve = selection["baseline"] if fallback else selection["candidate"]
     decision = {
-        "promote": all(checks.values()),
+        "promote": promote,
         "candidate": selection["candidate"],
-        "metrics": {
-            m: float(v)
-            for m, v in metrics[metrics["model"] == selection["candidate"]]
-            .set_index("metric")["value"]
-            .items()
-        },
+        "serve": serve,
+        "baseline_serves": fallback,
+        "metrics": _metrics_of(metrics, selection["candidate"]),
         "checks": checks,
         "reasons": reasons,
     }
     logger.info(
-        "Promotion decision for %s: %s",
+        "Promotion decision for %s: %s%s",
         selection["candidate"],
-        "PROMOTE" if decision["promote"] else "DO NOT PROMOTE",
+        "PROMOTE" if promote else "DO NOT PROMOTE",
+        f"; {serve} serves as the first champion" if fallback else "",
     )
     return decision
+
+
+def _metrics_of(metrics: pd.DataFrame, model: str) -> dict[str, float]:
+    own = metrics[metrics["model"] == model].set_index("metric")["value"]
+    return {str(m): float(v) for m, v in own.items()}
 
 
 def build_model_card(
@@ -739,13 +757,14 @@ def tracked_evaluation_metrics(
             if isinstance(value, float | int) and not isinstance(value, bool):
                 out[f"fairness.{attribute['attribute']}.{key}"] = float(value)
     out["promotion.promote"] = float(decision["promote"])
+    out["promotion.baseline_serves"] = float(decision["baseline_serves"])
     for check, ok in decision["checks"].items():
         out[f"promotion.{check}"] = float(ok)
     return {k: {"value": v, "step": 0} for k, v in out.items() if np.isfinite(v)}
 
 
 def package_candidate(
-    selection: dict[str, Any],
+    decision: dict[str, Any],
     lightgbm_model: lgb.Booster,
     lightgbm_encoder: dict[str, Any],
     logistic_model: dict[str, Any],
@@ -758,19 +777,20 @@ def package_candidate(
     contract: DataContract,
     evaluation: EvaluationParams,
 ) -> ScoringModel:
-    """The selected candidate as one scoring model, registered as the challenger.
+    """The model the decision says to register, as one scoring model: the challenger.
 
-    It carries the decision threshold chosen on validation, a seeded sample of the
-    training features (with the candidate's scores) as the drift reference, its test
-    metrics, and the lineage of the run that made it.
+    That is the candidate, or the best baseline when it serves as the first champion. It
+    carries its decision threshold chosen on validation, a seeded sample of the training
+    features (with its scores) as the drift reference, its test metrics, and the lineage
+    of the run that made it.
 
     Args:
-        selection: The candidate.
+        decision: The promotion decision (``serve`` names the model).
         lightgbm_model: Booster.
         lightgbm_encoder: Its encoder.
         logistic_model: Logistic spec.
         ensemble_model: Ensemble spec.
-        business_report: Holds the candidate's threshold.
+        business_report: Holds the candidate's and the baseline's thresholds.
         metrics: Test metrics.
         train: Training split (the reference sample is drawn from it).
         feature_metadata: The feature table's metadata (its content hash).
@@ -783,18 +803,19 @@ def package_candidate(
     """
     rows = min(evaluation.reference_rows, len(train))
     sample = train.sample(n=rows, random_state=evaluation.seed).sort_index()
+    serve = decision["serve"]
+    policy = next(p for p in ("candidate", "baseline") if business_report[p]["model"] == serve)
     model = ScoringModel(
-        candidate=selection["candidate"],
-        threshold=float(business_report["candidate"]["threshold"]),
+        candidate=serve,
+        threshold=float(business_report[policy]["threshold"]),
         booster=lightgbm_model,
         encoder=lightgbm_encoder,
         logistic=logistic_model,
         blend=ensemble_model,
         reference=sample[contract.features].reset_index(drop=True),
     )
-    own = metrics[metrics["model"] == selection["candidate"]].set_index("metric")["value"]
     info = {
-        "metrics": {str(k): float(v) for k, v in own.items()},
+        "metrics": _metrics_of(metrics, serve),
         "kedro_run_id": run_context.get("run_id"),
         "git_commit": run_context.get("git_commit"),
         "feature_table_sha256": feature_metadata.get("content_sha256"),
@@ -819,8 +840,8 @@ def update_champion(decision: dict[str, Any], challenger: ScoringModel) -> dict[
         ``{"promote", "version", "candidate", "reasons"}`` for the champion dataset.
     """
     return {
-        "promote": bool(decision["promote"]),
+        "promote": bool(decision["promote"] or decision["baseline_serves"]),
         "version": challenger.info["registry"]["version"],
-        "candidate": decision["candidate"],
+        "candidate": decision["serve"],
         "reasons": decision["reasons"],
     }

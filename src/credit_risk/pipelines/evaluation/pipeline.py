@@ -103,7 +103,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             Node(
                 nodes.package_candidate,
                 [
-                    "candidate_selection",
+                    "promotion_decision",
                     "lightgbm_model",
                     "lightgbm_encoder",
                     "logistic_model",
