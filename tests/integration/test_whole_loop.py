@@ -98,7 +98,11 @@ def test_mlflow_holds_parameters_metrics_artifacts_and_environment(loop: Path) -
     assert params["demo_data.n_customers"] == "1500" and params["training.seed"] == "42"
     assert params["training.tuning.n_trials"] == "3"
     assert 0.5 < metrics["evaluation.test.ensemble.roc_auc"] < 1
-    assert metrics["evaluation.promotion.promote"] in {0.0, 1.0}
+    decision = json.loads(
+        _latest(loop / "data" / "08_reporting" / "promotion_decision.json").read_text()
+    )
+    assert metrics["evaluation.promotion.promote"] == float(decision["promote"])
+    assert metrics["evaluation.promotion.baseline_serves"] == float(decision["baseline_serves"])
     assert "training.lightgbm_tuned.val_auc" in metrics
     trials = client.get_metric_history(run.info.run_id, "training.tuning.trial_value")
     board = pd.read_csv(_latest(loop / "data" / "08_reporting" / "tuning_trials.csv"))

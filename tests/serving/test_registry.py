@@ -66,17 +66,17 @@ def test_register_load_promote_and_roll_back(
     champion.save({"promote": True, "version": second})
     client = MlflowClient()
     assert int(registry.version_by_alias(client, NAME, "previous_champion").version) == first
-    served = RegisteredModelDataset(registered_model_name=NAME, alias="champion").load()
+    champion_model = RegisteredModelDataset(registered_model_name=NAME, alias="champion")
+    served = champion_model.load()
     assert served.threshold == 0.3
+    assert champion_model.load() is served  # one download and check per version
 
     # rollback: the previous champion serves again, and a second rollback undoes it
     assert registry.set_champion(client, NAME, first) == {
         "champion": first,
         "previous_champion": second,
     }
-    assert (
-        RegisteredModelDataset(registered_model_name=NAME, alias="champion").load().threshold == 0.2
-    )
+    assert champion_model.load().threshold == 0.2  # the alias moved: loaded afresh
 
 
 def test_a_tampered_registered_file_is_refused(store: Path, scoring_model: ScoringModel) -> None:

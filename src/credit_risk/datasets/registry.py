@@ -118,9 +118,15 @@ class RegisteredModelDataset(AbstractDataset[ScoringModel, ScoringModel]):
         self._alias = alias
         self._artifact_path = artifact_path
         self.metadata = metadata
+        # (version, manifest digest) -> model: a run's nodes share one download and check
+        self._loaded: tuple[tuple[str, str | None], ScoringModel] | None = None
 
     def load(self) -> ScoringModel:
         """Download the version the alias points at and verify its files.
+
+        Within one process, a version already downloaded and verified by this dataset is
+        not fetched again while the alias still points at it (the inference's nodes
+        both read the champion).
 
         Returns:
             The scoring model, its ``info`` completed with the registry version.
@@ -138,14 +144,14 @@ class RegisteredModelDataset(AbstractDataset[ScoringModel, ScoringModel]):
                 "`uv run kedro run` to train, evaluate and promote one, or point the alias "
                 f"at a version: `uv run kedro model promote N`."
             )
+        key = (str(version.version), (version.tags or {}).get("manifest_sha256"))
+        if self._loaded is not None and self._loaded[0] == key:
+            return self._loaded[1]
         with tempfile.TemporaryDirectory() as tmp:
             local = mlflow.artifacts.download_artifacts(
                 artifact_uri=f"models:/{self._name}/{version.version}", dst_path=tmp
             )
-            model = bundle.read(
-                Path(local) / "artifacts" / "bundle",
-                manifest_sha256=(version.tags or {}).get("manifest_sha256"),
-            )
+            model = bundle.read(Path(local) / "artifacts" / "bundle", manifest_sha256=key[1])
         info = {**model.info, "registry": {"name": self._name, **record(version)}}
         logger.info(
             "Loaded '%s@%s': version %s (%s)",
@@ -154,7 +160,9 @@ class RegisteredModelDataset(AbstractDataset[ScoringModel, ScoringModel]):
             version.version,
             model.candidate,
         )
-        return dataclasses.replace(model, info=info)
+        served = dataclasses.replace(model, info=info)
+        self._loaded = (key, served)
+        return served
 
     def save(self, data: ScoringModel) -> None:
         """Log the bundle as an MLflow pyfunc (from code), register it, set the alias.

@@ -36,16 +36,51 @@ class FeatureParams(BaseModel):
     windows: list[int] = Field(default=[3, 6, 12], min_length=1)
 
 
-def _validate(
+def validate_source(
     raw: pd.DataFrame,
     schema: pa.DataFrameSchema,
     dataset: str,
     spec: SourceSpec,
     validation: ValidationSettings,
+    configured_in: str = "conf/base/parameters_data_processing.yml",
 ) -> Validated:
-    outcome = validate_table(raw, schema, dataset, spec, validation)
+    """Valid rows, quarantine and summary of one raw source, with its content hash.
+
+    Args:
+        raw: The source as read.
+        schema: Its pandera schema.
+        dataset: Its catalog name.
+        spec: How it maps onto the schema.
+        validation: Shared settings.
+        configured_in: Where ``spec`` is configured, for messages.
+
+    Returns:
+        Valid rows, quarantined rows, and the summary with ``content_sha256``.
+    """
+    outcome = validate_table(raw, schema, dataset, spec, validation, configured_in)
     summary = {**outcome.summary, "content_sha256": content_hash(raw)}
     return outcome.valid, outcome.quarantine, summary
+
+
+def split_orphans(
+    frame: pd.DataFrame, customers: pd.DataFrame, dataset: str
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Rows whose ``customer_id`` is a valid customer, and a quarantine of the others.
+
+    Args:
+        frame: Rows referencing customers.
+        customers: Valid customers.
+        dataset: The catalog name of ``frame``, for the quarantine.
+
+    Returns:
+        The kept rows (index reset), the quarantine, and how many rows it holds.
+    """
+    orphan = ~np.isin(frame["customer_id"].to_numpy(), customers["customer_id"].to_numpy())
+    failed = pd.DataFrame(
+        {"row": np.flatnonzero(orphan), "column": "customer_id", "check": "foreign_key(customers)"}
+    )
+    quarantine = quarantine_rows(frame.reset_index(drop=True), failed, dataset)
+    return frame.loc[~orphan].reset_index(drop=True), quarantine, int(orphan.sum())
 
 
 def validate_customers(
@@ -61,7 +96,7 @@ def validate_customers(
     Returns:
         Valid customers, their quarantine and a summary.
     """
-    return _validate(customers, CustomersSchema.to_schema(), "customers", spec, validation)
+    return validate_source(customers, CustomersSchema.to_schema(), "customers", spec, validation)
 
 
 def validate_applications(
@@ -78,7 +113,7 @@ def validate_applications(
         Valid applications, their quarantine and a summary.
     """
     schema = ApplicationsSchema.to_schema()
-    return _validate(applications, schema, "applications", spec, validation)
+    return validate_source(applications, schema, "applications", spec, validation)
 
 
 def validate_repayment_history(
@@ -95,7 +130,7 @@ def validate_repayment_history(
         Valid statements, their quarantine and a summary.
     """
     schema = RepaymentHistorySchema.to_schema()
-    return _validate(repayment_history, schema, "repayment_history", spec, validation)
+    return validate_source(repayment_history, schema, "repayment_history", spec, validation)
 
 
 def enforce_references(
@@ -128,20 +163,11 @@ def enforce_references(
             "a scored application would be one the model was trained on",
             "give the batch its own ids, or remove the labelled rows from the batch",
         )
-    known = customers["customer_id"].to_numpy()
     kept, quarantines, failures = {}, [], []
     for name, frame in (("applications", applications), ("repayment_history", repayment_history)):
-        orphan = ~np.isin(frame["customer_id"].to_numpy(), known)
-        failed = pd.DataFrame(
-            {
-                "row": np.flatnonzero(orphan),
-                "column": "customer_id",
-                "check": "foreign_key(customers)",
-            }
-        )
-        quarantines.append(quarantine_rows(frame, failed, name))
-        failures.append({"dataset": name, "rows": int(orphan.sum())})
-        kept[name] = frame.loc[~orphan].reset_index(drop=True)
+        kept[name], quarantine, orphans = split_orphans(frame, customers, name)
+        quarantines.append(quarantine)
+        failures.append({"dataset": name, "rows": orphans})
     summary = {"dataset": "references", "orphans": failures}
     return kept["applications"], kept["repayment_history"], pd.concat(quarantines), summary
 

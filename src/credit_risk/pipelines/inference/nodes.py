@@ -20,12 +20,15 @@ from credit_risk.evaluation import drift
 from credit_risk.evaluation.drift import DriftParams
 from credit_risk.features.model_table import build_model_table
 from credit_risk.models.encoding import unseen_counts
-from credit_risk.pipelines.data_processing.nodes import FeatureParams
-from credit_risk.pipelines.model_input.nodes import content_hash
+from credit_risk.pipelines.data_processing.nodes import (
+    FeatureParams,
+    split_orphans,
+    validate_source,
+)
 from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ScoringBatchSchema
 from credit_risk.serving.bundle import ScoringModel
-from credit_risk.validation import DataContractError, SourceSpec, quarantine_rows, validate_table
+from credit_risk.validation import DataContractError, SourceSpec
 from credit_risk.validation.quarantine import ValidationSettings
 
 logger = logging.getLogger(__name__)
@@ -59,18 +62,13 @@ def validate_batch(
     Raises:
         DataContractError: A required column is missing, or the batch is empty.
     """
-    outcome = validate_table(
+    return validate_source(
         batch,
         ScoringBatchSchema.to_schema(),
         "scoring_batch",
         inference.source,
         validation,
         configured_in="conf/base/parameters_inference.yml (inference.source)",
-    )
-    return (
-        outcome.valid,
-        outcome.quarantine,
-        {**outcome.summary, "content_sha256": content_hash(batch)},
     )
 
 
@@ -86,14 +84,10 @@ def link_batch_to_customers(
     Returns:
         The applications of known customers, and the orphans' quarantine.
     """
-    orphan = ~np.isin(batch["customer_id"].to_numpy(), customers["customer_id"].to_numpy())
-    failed = pd.DataFrame(
-        {"row": np.flatnonzero(orphan), "column": "customer_id", "check": "foreign_key(customers)"}
-    )
-    quarantine = quarantine_rows(batch.reset_index(drop=True), failed, "scoring_batch")
-    if orphan.any():
-        logger.warning("Batch: %d application(s) of unknown customers quarantined", orphan.sum())
-    return batch.loc[~orphan].reset_index(drop=True), quarantine
+    kept, quarantine, orphans = split_orphans(batch, customers, "scoring_batch")
+    if orphans:
+        logger.warning("Batch: %d application(s) of unknown customers quarantined", orphans)
+    return kept, quarantine
 
 
 def build_batch_features(
