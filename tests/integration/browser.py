@@ -8,6 +8,7 @@ CREDIT_RISK_UPDATE_SCREENSHOTS=1 their screenshots are written to docs/images/.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -132,9 +133,14 @@ class DevTools:
         return result.get("result", {}).get("value")
 
     def close(self) -> None:
-        """End Chromium."""
-        self._process.terminate()
-        self._process.wait(timeout=30)
+        """End Chromium the way a user would, so its helpers stop writing to the profile."""
+        with contextlib.suppress(OSError, RuntimeError):  # already gone
+            self.call("Browser.close")
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=30)
         os.close(self._to_chrome)
         os.close(self._from_chrome)
 
@@ -153,7 +159,8 @@ def clean_screenshot(url: str, path: Path, storage: str, prepare: str, ready: st
         prepare: JavaScript run on the second visit, before the capture.
         ready: A JavaScript condition the page meets once drawn.
     """
-    with tempfile.TemporaryDirectory() as profile:
+    # helper processes may still flush the profile for a moment after the browser exits
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         tools = DevTools(profile)
         try:
             tools.page(
