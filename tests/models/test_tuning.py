@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import optuna
 import pandas as pd
 import pytest
 from pydantic import ValidationError
+from sklearn.metrics import roc_auc_score
 
 from credit_risk.contract import DataContract
 from credit_risk.datasets import OptunaStorageDataset
+from credit_risk.models import gbm
 from credit_risk.models.encoding import fit_encoder
 from credit_risk.models.tuning import TuningParams, best_result, finished_trials
+from credit_risk.pipelines.evaluation.nodes import evaluate_variance
 from credit_risk.pipelines.training import nodes
 from credit_risk.pipelines.training.nodes import TrainingParams
 from credit_risk.validation import DataContractError
@@ -128,3 +132,96 @@ def test_a_study_with_only_pruned_trials_says_what_to_do() -> None:
     study.optimize(lambda t: (_ for _ in ()).throw(optuna.TrialPruned()), n_trials=2)
     with pytest.raises(RuntimeError, match="loosen the pruner"):
         best_result(study)
+
+
+def _with_objective(training: TrainingParams, objective: str) -> TrainingParams:
+    tuning = training.tuning.model_copy(update={"objective": objective})
+    return training.model_copy(update={"tuning": tuning})
+
+
+def test_cv_objective_scores_each_trial_on_the_training_folds(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> None:
+    assert training.tuning.objective == "cv"  # the project's default
+    result = _tune(tmp_path, splits, contract, training)
+    assert result["objective"] == "cv"
+    # The fold models saw 4/5 of the training rows; the refit on all of them runs longer.
+    folds = splits["train"]["fold"]
+    seen = np.mean([(folds != f).sum() for f in folds.unique()])
+    expected = round(result["best_iteration"] * len(folds) / seen)
+    assert result["refit_rounds"] == expected > result["best_iteration"]
+    # The value is the fold models' mean AUC: refitting the best trial on each fold
+    # (bins from the fold's own rows, so not bit-identical) gives nearly the same mean.
+    encoder = fit_encoder(splits["train"], contract)
+    _, summary = evaluate_variance(splits["train"], encoder, result, contract, training)
+    assert result["best_value"] == pytest.approx(summary["roc_auc"]["mean"], abs=0.01)
+    trials = _study(tmp_path, training.tuning.study_name).trials
+    assert all(t.user_attrs["fold_auc_std"] > 0 for t in trials if t.value is not None)
+
+
+def test_holdout_objective_scores_each_trial_on_the_validation_period(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> None:
+    holdout = _with_objective(training, "holdout")
+    result = _tune(tmp_path, splits, contract, holdout)
+    assert result["objective"] == "holdout"
+    assert result["refit_rounds"] == result["best_iteration"]  # trials saw every training row
+    encoder = fit_encoder(splits["train"], contract)
+    booster, _ = nodes.refit_lightgbm(splits["train"], encoder, result, contract, holdout)
+    p = gbm.predict(booster, encoder, splits["validation"])
+    y = splits["validation"][contract.target_column]
+    assert roc_auc_score(y, p) == pytest.approx(result["best_value"], abs=1e-9)
+
+
+@pytest.mark.parametrize("change", ["data", "objective", "search_space"])
+def test_a_study_is_not_resumed_on_other_data_or_settings(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+    change: str,
+) -> None:
+    training = training.model_copy(
+        update={"tuning": training.tuning.model_copy(update={"n_trials": 1})}
+    )
+    _tune(tmp_path, splits, contract, training)
+    changed_splits, changed = splits, training
+    if change == "data":
+        changed_splits = {**splits, "train": splits["train"].iloc[:-10]}
+    elif change == "objective":
+        changed = _with_objective(training, "holdout")
+    else:
+        space = {**training.tuning.search_space}
+        space["num_leaves"] = space["num_leaves"].model_copy(update={"high": 16})
+        changed = training.model_copy(
+            update={"tuning": training.tuning.model_copy(update={"search_space": space})}
+        )
+    with pytest.raises(ValueError, match="holds trials scored on other data") as caught:
+        _tune(tmp_path, changed_splits, contract, changed)
+    assert "training.tuning.study_name" in str(caught.value)
+    assert len(_study(tmp_path, training.tuning.study_name).trials) == 1  # nothing mixed in
+
+
+def test_folds_unusable_for_auc_are_refused(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> None:
+    train = splits["train"]
+    one_fold = {**splits, "train": train.assign(fold=0)}
+    with pytest.raises(DataContractError, match=r"column 'fold'.*needs at least 2"):
+        _tune(tmp_path, one_fold, contract, training)
+    positives = train[contract.target_column] == 1
+    lopsided = {**splits, "train": train.assign(fold=np.where(positives, 0, train["fold"]))}
+    with pytest.raises(DataContractError, match="holds one target class only"):
+        _tune(tmp_path, lopsided, contract, training)
+    no_folds = {**splits, "train": train.drop(columns="fold")}
+    with pytest.raises(DataContractError, match="'fold' of dataset 'model_input_train'"):
+        _tune(tmp_path, no_folds, contract, training)

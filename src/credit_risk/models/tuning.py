@@ -4,16 +4,26 @@ The study lives in persistent storage (see :mod:`credit_risk.datasets.optuna_sto
 under a name from parameters. A run asks for ``n_trials`` finished trials in all: when the
 study already holds some (an interrupted run, or other processes working on it), only
 the rest are run.
+
+Each trial is scored by cross-validation over the training period's grouped folds
+(``objective: cv``, the default) or on the validation period alone (``holdout``). A study
+records a fingerprint of what its trials were scored on; resuming it with other data,
+another objective or another search space is refused, since those trials' values would
+not be comparable with new ones.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import time
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, cast
 
 import lightgbm as lgb
+import numpy as np
 import optuna
 import pandas as pd
 from optuna.storages import BaseStorage
@@ -22,6 +32,7 @@ from optuna_integration import LightGBMPruningCallback
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from credit_risk.models import gbm
+from credit_risk.validation import DataContractError
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +108,11 @@ class TuningParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     study_name: str = Field(min_length=1)
+    objective: Literal["cv", "holdout"] = Field(
+        "cv",
+        description="cv: mean AUC over the training period's grouped folds; holdout: AUC on "
+        "the validation period.",
+    )
     n_trials: int = Field(40, ge=1, description="Finished trials the study should hold.")
     timeout_seconds: float | None = Field(None, gt=0, description="Wall-clock cap per run.")
     sampler_seed: int = 42
@@ -149,18 +165,119 @@ def suggest(trial: optuna.Trial, space: dict[str, Dimension]) -> dict[str, Any]:
     return values
 
 
-def open_study(storage: BaseStorage, params: TuningParams, max_rounds: int) -> optuna.Study:
+@dataclass(frozen=True)
+class TuningData:
+    """What the trials train and are scored on.
+
+    Attributes:
+        train_set: The training period.
+        valid_set: The validation period (scores the trials with ``objective: holdout``).
+        folds: (training rows, held-out rows) of each fold of the training period
+            (score the trials with ``objective: cv``).
+        fingerprint: SHA-256 of the data, folds, objective, search space and fixed
+            parameters: trials with different fingerprints are not comparable.
+    """
+
+    train_set: lgb.Dataset
+    valid_set: lgb.Dataset
+    folds: list[tuple[np.ndarray, np.ndarray]]
+    fingerprint: str
+
+    def refit_rounds(self, best_iteration: int, objective: str) -> int:
+        """Boosting rounds for the refit on the whole training period.
+
+        With ``cv`` the best iteration was found on fold models that saw a share of the
+        training rows; the rounds grow with the rows (a model on 5/4 of the rows takes
+        5/4 of the rounds). With ``holdout`` the trials already trained on all of them.
+
+        Args:
+            best_iteration: The best trial's best iteration.
+            objective: ``cv`` or ``holdout``.
+
+        Returns:
+            The number of rounds, at least 1.
+        """
+        if objective == "holdout" or not self.folds:
+            return max(1, best_iteration)
+        rows = sum(len(held) for _, held in self.folds)
+        seen = float(np.mean([len(inside) for inside, _ in self.folds]))
+        return max(1, round(best_iteration * rows / seen))
+
+
+def fold_indices(folds: np.ndarray, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(training rows, held-out rows) of each fold, checked to be usable for AUC.
+
+    Args:
+        folds: Fold number of each training row (the ``fold`` column of
+            ``model_input_train``).
+        labels: Target of each row.
+
+    Returns:
+        One pair of row positions per fold, by fold number.
+
+    Raises:
+        DataContractError: Fewer than two folds, or a held-out fold with one class only.
+    """
+    numbers = np.unique(folds)
+    if len(numbers) < 2:
+        raise DataContractError(
+            "model_input_train",
+            "fold",
+            f"{len(numbers)} fold(s); training.tuning.objective 'cv' needs at least 2",
+            "set split.n_folds >= 2 and re-run data_processing, or set "
+            "training.tuning.objective: holdout",
+        )
+    pairs = []
+    for number in numbers:
+        held = folds == number
+        if len(np.unique(labels[held])) < 2:
+            raise DataContractError(
+                "model_input_train",
+                "fold",
+                f"fold {int(number)} holds one target class only, so its AUC is undefined",
+                "use fewer folds (split.n_folds) or more data, or set "
+                "training.tuning.objective: holdout",
+            )
+        pairs.append((np.flatnonzero(~held), np.flatnonzero(held)))
+    return pairs
+
+
+def fingerprint(parts: dict[str, Any], frames: list[pd.DataFrame]) -> str:
+    """SHA-256 of settings (JSON) and frames (row hashes, column names and dtypes).
+
+    Args:
+        parts: JSON-serialisable settings.
+        frames: Data the trials see.
+
+    Returns:
+        A hex digest.
+    """
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode())
+    for frame in frames:
+        digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()]).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def open_study(
+    storage: BaseStorage, params: TuningParams, max_rounds: int, data_fingerprint: str
+) -> optuna.Study:
     """Create the study, or load it when it exists, with a seeded sampler and the pruner.
 
     Args:
         storage: Where trials persist.
         params: Study name, sampler seed and pruner.
         max_rounds: Most boosting rounds a trial can take.
+        data_fingerprint: From :func:`fingerprint`; recorded in a new study, checked
+            against an existing one.
 
     Returns:
-        The study, maximising validation AUC.
+        The study, maximising the objective's AUC.
+
+    Raises:
+        ValueError: The existing study's trials were scored on something else.
     """
-    return optuna.create_study(
+    study = optuna.create_study(
         storage=storage,
         study_name=params.study_name,
         direction="maximize",
@@ -168,6 +285,20 @@ def open_study(storage: BaseStorage, params: TuningParams, max_rounds: int) -> o
         sampler=optuna.samplers.TPESampler(seed=params.sampler_seed),
         pruner=make_pruner(params.pruner, max_rounds),
     )
+    recorded = study.user_attrs.get("fingerprint")
+    if recorded is None and not study.get_trials(deepcopy=False):
+        study.set_user_attr("fingerprint", data_fingerprint)
+        study.set_user_attr("objective", params.objective)
+    elif recorded != data_fingerprint:
+        raise ValueError(
+            f"Optuna study '{params.study_name}' in {describe_storage(storage)} holds trials "
+            f"scored on other data, folds, objective or search space (fingerprint "
+            f"{str(recorded)[:12]}, now {data_fingerprint[:12]}): they cannot be compared "
+            "with new trials. Give training.tuning.study_name a new name, or delete the "
+            f"study (optuna delete-study --study-name {params.study_name} --storage URL), "
+            "and run again"
+        )
+    return study
 
 
 def finished_trials(study: optuna.Study) -> int:
@@ -185,8 +316,7 @@ def finished_trials(study: optuna.Study) -> int:
 def optimise(
     study: optuna.Study,
     base: dict[str, Any],
-    train_set: lgb.Dataset,
-    valid_set: lgb.Dataset,
+    data: TuningData,
     tuning: TuningParams,
     lightgbm: gbm.LightGBMParams,
 ) -> None:
@@ -195,9 +325,9 @@ def optimise(
     Args:
         study: From :func:`open_study`.
         base: LightGBM parameters under the tuned ones.
-        train_set: Training data.
-        valid_set: Validation data, for early stopping and pruning.
-        tuning: Budget and search space.
+        data: Training data, and the folds or validation period that score a trial
+            (early stopping and pruning follow the same score).
+        tuning: Objective, budget and search space.
         lightgbm: Round limits.
     """
     remaining = tuning.n_trials - finished_trials(study)
@@ -213,19 +343,36 @@ def optimise(
     def objective(trial: optuna.Trial) -> float:
         params = {**base, **suggest(trial, tuning.search_space)}
         started = time.perf_counter()
-        booster = gbm.train(
-            params,
-            train_set,
-            lightgbm.max_rounds,
-            valid_set=valid_set,
-            callbacks=[
-                lgb.early_stopping(lightgbm.early_stopping_rounds, verbose=False),
-                LightGBMPruningCallback(trial, "auc", valid_name="validation"),
-            ],
-        )
-        trial.set_user_attr("best_iteration", int(booster.best_iteration))
+        stopping = lgb.early_stopping(lightgbm.early_stopping_rounds, verbose=False)
+        if tuning.objective == "cv":
+            history = lgb.cv(
+                params,
+                data.train_set,
+                num_boost_round=lightgbm.max_rounds,
+                folds=data.folds,
+                callbacks=[stopping, LightGBMPruningCallback(trial, "auc")],
+            )
+            # Early stopping cuts the history at the best iteration.
+            means = cast("list[float]", history["valid auc-mean"])
+            spreads = cast("list[float]", history["valid auc-stdv"])
+            value, best_iteration = float(means[-1]), len(means)
+            trial.set_user_attr("fold_auc_std", round(float(spreads[-1]), 6))
+        else:
+            booster = gbm.train(
+                params,
+                data.train_set,
+                lightgbm.max_rounds,
+                valid_set=data.valid_set,
+                callbacks=[
+                    stopping,
+                    LightGBMPruningCallback(trial, "auc", valid_name="validation"),
+                ],
+            )
+            value = float(booster.best_score["validation"]["auc"])
+            best_iteration = int(booster.best_iteration)
+        trial.set_user_attr("best_iteration", best_iteration)
         trial.set_user_attr("fit_seconds", round(time.perf_counter() - started, 3))
-        return float(booster.best_score["validation"]["auc"])
+        return value
 
     study.optimize(
         objective,
@@ -240,8 +387,9 @@ def optimise(
 def _log_new_best(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
     if trial.state == TrialState.COMPLETE and study.best_trial.number == trial.number:
         logger.info(
-            "Trial %d is the new best: validation AUC %.5f at %d rounds, %s",
+            "Trial %d is the new best: %s AUC %.5f at %d rounds, %s",
             trial.number,
+            study.user_attrs.get("objective", "holdout"),
             trial.value,
             trial.user_attrs["best_iteration"],
             trial.params,
@@ -276,6 +424,7 @@ def best_result(study: optuna.Study) -> dict[str, Any]:
         "best_trial": best.number,
         "best_value": float(best.value) if best.value is not None else math.nan,
         "best_iteration": int(best.user_attrs["best_iteration"]),
+        "objective": study.user_attrs.get("objective", "holdout"),
         "params": dict(best.params),
         "trials": states,
     }
@@ -311,6 +460,7 @@ def trials_table(study: optuna.Study) -> pd.DataFrame:
             "state": t.state.name.lower(),
             "value": t.value,
             "best_iteration": t.user_attrs.get("best_iteration"),
+            "fold_auc_std": t.user_attrs.get("fold_auc_std"),
             "seconds": t.duration.total_seconds() if t.duration is not None else None,
             **{f"param_{k}": v for k, v in t.params.items()},
         }

@@ -231,6 +231,9 @@ def evaluate_variance(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Refit the chosen LightGBM configuration on each CV fold of the training period.
 
+    Each fold model trains for the best iteration (found on folds of this size with
+    ``objective: cv``).
+
     Args:
         train: Training split with its ``fold`` column.
         lightgbm_encoder: Encoder.
@@ -244,7 +247,9 @@ def evaluate_variance(
     rows = []
     for fold in sorted(train["fold"].unique()):
         inside, held = train[train["fold"] != fold], train[train["fold"] == fold]
-        booster = fit_best_lightgbm(inside, lightgbm_encoder, best, contract, training)
+        booster = fit_best_lightgbm(
+            inside, lightgbm_encoder, best, contract, training, best["best_iteration"]
+        )
         p = gbm.predict(booster, lightgbm_encoder, held)
         rows.append(
             {"fold": int(fold), "rows": len(held), **point_metrics(target(held, contract), p)}

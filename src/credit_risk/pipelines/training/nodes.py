@@ -23,6 +23,7 @@ from credit_risk.models.ensemble import EnsembleParams
 from credit_risk.models.frames import require_trainable, target
 from credit_risk.models.gbm import LightGBMParams
 from credit_risk.models.tuning import TuningParams
+from credit_risk.validation import DataContractError
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,13 @@ def tune_lightgbm(
     contract: DataContract,
     training: TrainingParams,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Tune LightGBM with Optuna, early-stopping and pruning on the validation period.
+    """Tune LightGBM with Optuna, early-stopping and pruning on the tuning objective.
+
+    With ``objective: cv`` a trial is scored by the mean AUC over the training period's
+    grouped folds (``fold`` column: a customer's rows share a fold), which judges each
+    trial on every training row; the validation period then stays an honest out-of-time
+    check for the leaderboard, the ensemble weights and the threshold. With ``holdout``
+    a trial is scored on the validation period alone.
 
     The study is created or resumed in ``storage`` (trials are written there as they
     run); only the trials it still lacks are run.
@@ -118,27 +125,84 @@ def tune_lightgbm(
         training: Tuning budget, search space, seeds.
 
     Returns:
-        The best parameters, best iteration and value, trial counts and where the study
-        lives; and the table of every trial in the study (tracked in MLflow).
+        The best parameters, best iteration, the refit's rounds and the best value, trial
+        counts and where the study lives; and the table of every trial in the study
+        (tracked in MLflow).
     """
     require_trainable(train, contract, "model_input_train")
     require_trainable(validation, contract, "model_input_validation")
+    settings = training.tuning
     base = gbm.base_params(
         training.lightgbm, training.seed, training.num_threads, encoder["features"]
     )
-    study = tuning.open_study(storage, training.tuning, training.lightgbm.max_rounds)
-    train_set = gbm.dataset(train, encoder, contract)
-    valid_set = gbm.dataset(validation, encoder, contract).set_reference(train_set)
-    tuning.optimise(study, base, train_set, valid_set, training.tuning, training.lightgbm)
+    data = tuning_data(train, validation, encoder, contract, training)
+    study = tuning.open_study(storage, settings, training.lightgbm.max_rounds, data.fingerprint)
+    tuning.optimise(study, base, data, settings, training.lightgbm)
     result = {**tuning.best_result(study), "storage": tuning.describe_storage(storage)}
+    result["refit_rounds"] = data.refit_rounds(result["best_iteration"], result["objective"])
     logger.info(
-        "Best of study '%s': validation AUC %.5f (trial %d, %d rounds)",
+        "Best of study '%s': %s AUC %.5f (trial %d, %d rounds; the refit on the training "
+        "period takes %d)",
         result["study_name"],
+        result["objective"],
         result["best_value"],
         result["best_trial"],
         result["best_iteration"],
+        result["refit_rounds"],
     )
     return result, tuning.trials_table(study)
+
+
+def tuning_data(
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    encoder: dict[str, Any],
+    contract: DataContract,
+    training: TrainingParams,
+) -> tuning.TuningData:
+    """The datasets, folds and fingerprint the trials of a study are scored on.
+
+    Args:
+        train: Training split (with its ``fold`` column for ``objective: cv``).
+        validation: Validation split.
+        encoder: LightGBM encoder.
+        contract: Column roles.
+        training: Objective, search space, fixed parameters.
+
+    Returns:
+        The tuning data.
+
+    Raises:
+        DataContractError: ``objective: cv`` and the training split has no ``fold``.
+    """
+    settings = training.tuning
+    folds: list[tuple[np.ndarray, np.ndarray]] = []
+    if settings.objective == "cv":
+        if "fold" not in train.columns:
+            raise DataContractError(
+                "model_input_train",
+                "fold",
+                "missing; training.tuning.objective 'cv' scores the trials on these folds",
+                "re-run data_processing (its split writes the folds), or set "
+                "training.tuning.objective: holdout",
+            )
+        folds = tuning.fold_indices(train["fold"].to_numpy(), target(train, contract))
+    train_set = gbm.dataset(train, encoder, contract)
+    valid_set = gbm.dataset(validation, encoder, contract).set_reference(train_set)
+    scored_on = [train] if settings.objective == "cv" else [train, validation]
+    settings_part = {
+        "objective": settings.objective,
+        "search_space": settings.model_dump(mode="json")["search_space"],
+        "lightgbm": training.lightgbm.model_dump(mode="json"),
+        "seed": training.seed,
+        "encoder": encoder,
+    }
+    return tuning.TuningData(
+        train_set=train_set,
+        valid_set=valid_set,
+        folds=folds,
+        fingerprint=tuning.fingerprint(settings_part, scored_on),
+    )
 
 
 def refit_lightgbm(
@@ -148,7 +212,10 @@ def refit_lightgbm(
     contract: DataContract,
     training: TrainingParams,
 ) -> tuple[lgb.Booster, FitInfo]:
-    """Refit LightGBM on the training split with the best parameters and iteration.
+    """Refit LightGBM on the training split with the best parameters.
+
+    It trains for the refit's rounds: the best iteration, scaled to the whole training
+    period when the trials were scored on folds of it.
 
     Args:
         train: Training split.
@@ -161,7 +228,8 @@ def refit_lightgbm(
         The booster and its fit time.
     """
     started = time.perf_counter()
-    booster = fit_best_lightgbm(train, encoder, best, contract, training)
+    rounds = int(best.get("refit_rounds", best["best_iteration"]))
+    booster = fit_best_lightgbm(train, encoder, best, contract, training, rounds)
     return booster, _timed(started)
 
 
@@ -171,15 +239,17 @@ def fit_best_lightgbm(
     best: dict[str, Any],
     contract: DataContract,
     training: TrainingParams,
+    rounds: int,
 ) -> lgb.Booster:
-    """Train LightGBM with the tuned parameters for the best iteration's rounds.
+    """Train LightGBM with the tuned parameters.
 
     Args:
         frame: Rows to train on.
         encoder: LightGBM encoder.
-        best: Tuned parameters and best iteration.
+        best: Tuned parameters.
         contract: Column roles.
         training: Seed, threads and fixed parameters.
+        rounds: Boosting rounds.
 
     Returns:
         The booster.
@@ -188,7 +258,7 @@ def fit_best_lightgbm(
         training.lightgbm, training.seed, training.num_threads, encoder["features"]
     )
     train_set = gbm.dataset(frame, encoder, contract)
-    return gbm.train({**base, **best["params"]}, train_set, max(1, best["best_iteration"]))
+    return gbm.train({**base, **best["params"]}, train_set, max(1, rounds))
 
 
 def fit_ensemble(
@@ -329,6 +399,8 @@ def tracked_training_metrics(
             metrics[f"{row['model']}.{column}"] = [{"value": float(row[column]), "step": 0}]
     metrics["tuning.best_value"] = [{"value": float(best["best_value"]), "step": 0}]
     metrics["tuning.best_iteration"] = [{"value": float(best["best_iteration"]), "step": 0}]
+    if "refit_rounds" in best:
+        metrics["tuning.refit_rounds"] = [{"value": float(best["refit_rounds"]), "step": 0}]
     for state, count in best["trials"].items():
         metrics[f"tuning.trials_{state}"] = [{"value": float(count), "step": 0}]
     done = trials[trials["state"] == "complete"]
