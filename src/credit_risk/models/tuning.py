@@ -176,32 +176,46 @@ class TuningData:
             (score the trials with ``objective: cv``).
         fingerprint: SHA-256 of the data, folds, objective, search space and fixed
             parameters: trials with different fingerprints are not comparable.
+        train_rows: Rows of the training period.
     """
 
     train_set: lgb.Dataset
     valid_set: lgb.Dataset
     folds: list[tuple[np.ndarray, np.ndarray]]
     fingerprint: str
+    train_rows: int
 
-    def refit_rounds(self, best_iteration: int, objective: str) -> int:
-        """Boosting rounds for the refit on the whole training period.
-
-        With ``cv`` the best iteration was found on fold models that saw a share of the
-        training rows; the rounds grow with the rows (a model on 5/4 of the rows takes
-        5/4 of the rounds). With ``holdout`` the trials already trained on all of them.
+    def rows_seen(self, objective: str) -> float:
+        """Training rows behind a trial's best iteration.
 
         Args:
-            best_iteration: The best trial's best iteration.
-            objective: ``cv`` or ``holdout``.
+            objective: ``cv`` (the fold models' mean training rows) or ``holdout`` (the
+                whole training period).
 
         Returns:
-            The number of rounds, at least 1.
+            The row count.
         """
-        if objective == "holdout" or not self.folds:
-            return max(1, best_iteration)
-        rows = sum(len(held) for _, held in self.folds)
-        seen = float(np.mean([len(inside) for inside, _ in self.folds]))
-        return max(1, round(best_iteration * rows / seen))
+        if objective == "cv" and self.folds:
+            return float(np.mean([len(inside) for inside, _ in self.folds]))
+        return float(self.train_rows)
+
+
+def scaled_rounds(best_iteration: int, rows_seen: float, rows: int) -> int:
+    """Boosting rounds for a refit on ``rows`` rows with the tuned learning rate.
+
+    The best iteration was found by models trained on ``rows_seen`` rows; with more
+    rows the gradient steps stay useful for longer, and the rounds grow in proportion
+    (5/4 of the rows: 5/4 of the rounds, as for a refit after 5-fold CV).
+
+    Args:
+        best_iteration: The best trial's best iteration.
+        rows_seen: Rows it was found with.
+        rows: Rows of the refit.
+
+    Returns:
+        The number of rounds, at least 1.
+    """
+    return max(1, round(best_iteration * rows / rows_seen))
 
 
 def fold_indices(folds: np.ndarray, labels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -24,10 +24,14 @@ from credit_risk.evaluation.metrics import (
     point_metrics,
     reliability,
 )
-from credit_risk.models import baselines, ensemble, gbm
+from credit_risk.models import gbm
 from credit_risk.models.encoding import encode
 from credit_risk.models.frames import target
-from credit_risk.pipelines.training.nodes import TrainingParams, fit_best_lightgbm
+from credit_risk.pipelines.training.nodes import (
+    TrainingParams,
+    fit_best_lightgbm,
+    score_candidates,
+)
 from credit_risk.serving.bundle import ScoringModel
 
 logger = logging.getLogger(__name__)
@@ -80,19 +84,20 @@ def _score_columns(frame: pd.DataFrame) -> list[str]:
 
 def score_splits(
     train: pd.DataFrame,
-    validation: pd.DataFrame,
     test: pd.DataFrame,
     constant_model: dict[str, Any],
     logistic_model: dict[str, Any],
     lightgbm_model: lgb.Booster,
     lightgbm_encoder: dict[str, Any],
     ensemble_model: dict[str, Any],
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Each split with every candidate's predicted probability as ``score_<name>``.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The training and test splits with every candidate's probability as ``score_<name>``.
+
+    Scored by the models that serve; the validation period's scores come from training
+    (the train-only fits, out of sample).
 
     Args:
         train: Training split.
-        validation: Validation split.
         test: Out-of-time test split.
         constant_model: Constant spec.
         logistic_model: Logistic spec.
@@ -101,21 +106,10 @@ def score_splits(
         ensemble_model: Ensemble spec.
 
     Returns:
-        The three splits, scored.
+        The two splits, scored.
     """
-
-    def scored(frame: pd.DataFrame) -> pd.DataFrame:
-        lgb_p = gbm.predict(lightgbm_model, lightgbm_encoder, frame)
-        lr_p = baselines.predict_logistic(logistic_model, frame)
-        members = {"lightgbm": lgb_p, "logistic": lr_p}
-        return frame.assign(
-            score_constant_prior=baselines.predict_constant(constant_model, frame),
-            score_logistic_regression=lr_p,
-            score_lightgbm_tuned=lgb_p,
-            score_ensemble=ensemble.blend(ensemble_model["weights"], members),
-        )
-
-    return scored(train), scored(validation), scored(test)
+    models = (constant_model, logistic_model, lightgbm_model, lightgbm_encoder, ensemble_model)
+    return score_candidates(train, *models), score_candidates(test, *models)
 
 
 def select_candidate(leaderboard: pd.DataFrame) -> dict[str, Any]:

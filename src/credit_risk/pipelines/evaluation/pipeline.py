@@ -29,8 +29,8 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         [
             Node(
                 nodes.score_splits,
-                ["model_input_train", "model_input_validation", "model_input_test", *models],
-                ["train_scores", "validation_scores", "test_scores"],
+                ["model_input_train", "model_input_test", *models],
+                ["train_scores", "test_scores"],
                 name="score_splits",
             ),
             Node(

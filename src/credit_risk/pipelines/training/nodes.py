@@ -41,6 +41,11 @@ class TrainingParams(BaseModel):
     lightgbm: LightGBMParams = LightGBMParams()
     tuning: TuningParams
     ensemble: EnsembleParams = EnsembleParams()
+    refit_on_validation: bool = Field(
+        True,
+        description="Refit the logistic and LightGBM models that serve on training + "
+        "validation, once the train-only fits have chosen everything validation decides.",
+    )
 
 
 def _timed(started: float) -> FitInfo:
@@ -139,7 +144,10 @@ def tune_lightgbm(
     study = tuning.open_study(storage, settings, training.lightgbm.max_rounds, data.fingerprint)
     tuning.optimise(study, base, data, settings, training.lightgbm)
     result = {**tuning.best_result(study), "storage": tuning.describe_storage(storage)}
-    result["refit_rounds"] = data.refit_rounds(result["best_iteration"], result["objective"])
+    result["rows_seen"] = data.rows_seen(result["objective"])
+    result["refit_rounds"] = tuning.scaled_rounds(
+        result["best_iteration"], result["rows_seen"], len(train)
+    )
     logger.info(
         "Best of study '%s': %s AUC %.5f (trial %d, %d rounds; the refit on the training "
         "period takes %d)",
@@ -202,6 +210,7 @@ def tuning_data(
         valid_set=valid_set,
         folds=folds,
         fingerprint=tuning.fingerprint(settings_part, scored_on),
+        train_rows=len(train),
     )
 
 
@@ -261,6 +270,124 @@ def fit_best_lightgbm(
     return gbm.train({**base, **best["params"]}, train_set, max(1, rounds))
 
 
+def fit_final_models(
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    encoder: dict[str, Any],
+    best: dict[str, Any],
+    contract: DataContract,
+    training: TrainingParams,
+) -> tuple[dict[str, Any], lgb.Booster, dict[str, Any]]:
+    """The logistic and LightGBM models that serve, refitted on the most recent data.
+
+    Everything the validation period decides (the ensemble weights, the leaderboard,
+    the threshold) is decided on validation predictions of the train-only fits, which
+    never saw it. The models that serve are then refitted with the same settings on
+    training + validation (``refit_on_validation``, default on): the validation period
+    is the closest to the applications they will score. LightGBM trains for the best
+    iteration scaled to the rows (:func:`credit_risk.models.tuning.scaled_rounds`); the
+    encoder stays the training period's.
+
+    Args:
+        train: Training split.
+        validation: Validation split.
+        encoder: LightGBM encoder.
+        best: From :func:`tune_lightgbm`.
+        contract: Column roles.
+        training: Seeds, logistic settings and whether to include validation.
+
+    Returns:
+        The logistic spec, the booster, and what they were fitted on.
+    """
+    frames = [train, validation] if training.refit_on_validation else [train]
+    rows = pd.concat(frames, ignore_index=True)
+    require_trainable(rows, contract, "model_input_train + model_input_validation")
+    rows_seen = float(best.get("rows_seen", len(train)))
+    rounds = tuning.scaled_rounds(best["best_iteration"], rows_seen, len(rows))
+    started = time.perf_counter()
+    logistic = baselines.fit_logistic(rows, contract, training.logistic, training.seed)
+    booster = fit_best_lightgbm(rows, encoder, best, contract, training, rounds)
+    info = {
+        "splits": ["train", "validation"][: len(frames)],
+        "rows": len(rows),
+        "lightgbm_rounds": rounds,
+        **_timed(started),
+    }
+    logger.info(
+        "Models that serve refitted on %s (%d rows); LightGBM for %d rounds",
+        " + ".join(info["splits"]),
+        len(rows),
+        rounds,
+    )
+    return logistic, booster, info
+
+
+def score_candidates(
+    frame: pd.DataFrame,
+    constant_model: dict[str, Any],
+    logistic_model: dict[str, Any],
+    lightgbm_model: lgb.Booster,
+    lightgbm_encoder: dict[str, Any],
+    ensemble_model: dict[str, Any],
+) -> pd.DataFrame:
+    """The rows with every candidate's predicted probability as ``score_<name>``.
+
+    Args:
+        frame: Rows to score.
+        constant_model: Constant spec.
+        logistic_model: Logistic spec.
+        lightgbm_model: Booster.
+        lightgbm_encoder: Its encoder.
+        ensemble_model: Ensemble spec.
+
+    Returns:
+        The rows with four score columns.
+    """
+    lgb_p = gbm.predict(lightgbm_model, lightgbm_encoder, frame)
+    lr_p = baselines.predict_logistic(logistic_model, frame)
+    members = {"lightgbm": lgb_p, "logistic": lr_p}
+    return frame.assign(
+        score_constant_prior=baselines.predict_constant(constant_model, frame),
+        score_logistic_regression=lr_p,
+        score_lightgbm_tuned=lgb_p,
+        score_ensemble=ensemble.blend(ensemble_model["weights"], members),
+    )
+
+
+def score_validation(
+    validation: pd.DataFrame,
+    constant_model: dict[str, Any],
+    logistic_model: dict[str, Any],
+    lightgbm_model: lgb.Booster,
+    lightgbm_encoder: dict[str, Any],
+    ensemble_model: dict[str, Any],
+) -> pd.DataFrame:
+    """The validation period scored by the train-only fits: out-of-sample predictions.
+
+    They rank the leaderboard and choose the decision threshold in evaluation; the
+    models that serve may have been refitted on this period since.
+
+    Args:
+        validation: Validation split.
+        constant_model: Constant spec.
+        logistic_model: Train-only logistic spec.
+        lightgbm_model: Train-only booster.
+        lightgbm_encoder: Its encoder.
+        ensemble_model: Ensemble spec (weights chosen on these predictions).
+
+    Returns:
+        The validation split with ``score_<candidate>`` columns.
+    """
+    return score_candidates(
+        validation,
+        constant_model,
+        logistic_model,
+        lightgbm_model,
+        lightgbm_encoder,
+        ensemble_model,
+    )
+
+
 def fit_ensemble(
     validation: pd.DataFrame,
     logistic: dict[str, Any],
@@ -295,7 +422,7 @@ def fit_ensemble(
 
 
 def build_leaderboard(
-    validation: pd.DataFrame,
+    validation_scores: pd.DataFrame,
     contract: DataContract,
     constant_model: dict[str, Any],
     logistic_model: dict[str, Any],
@@ -306,12 +433,15 @@ def build_leaderboard(
 ) -> tuple[pd.DataFrame, go.Figure]:
     """Every candidate's validation metrics, fit time and size, best AUC first.
 
+    Metrics come from the train-only fits' validation scores (out of sample); sizes
+    from the models that serve.
+
     Args:
-        validation: Validation split.
+        validation_scores: From :func:`score_validation`.
         contract: Column roles.
         constant_model: Constant spec.
-        logistic_model: Logistic spec.
-        lightgbm_model: Refitted booster.
+        logistic_model: Logistic spec that serves.
+        lightgbm_model: Booster that serves.
         lightgbm_encoder: Its encoder.
         ensemble_model: Ensemble spec.
         fit_info: Candidate name -> its fit info.
@@ -319,16 +449,6 @@ def build_leaderboard(
     Returns:
         The leaderboard table and a chart of it.
     """
-    predictions = {
-        "constant_prior": baselines.predict_constant(constant_model, validation),
-        "logistic_regression": baselines.predict_logistic(logistic_model, validation),
-        "lightgbm_tuned": gbm.predict(lightgbm_model, lightgbm_encoder, validation),
-    }
-    members = {
-        "lightgbm": predictions["lightgbm_tuned"],
-        "logistic": predictions["logistic_regression"],
-    }
-    predictions["ensemble"] = ensemble.blend(ensemble_model["weights"], members)
     sizes = {
         "constant_prior": _json_size(constant_model),
         "logistic_regression": _json_size(logistic_model),
@@ -338,15 +458,15 @@ def build_leaderboard(
     sizes["ensemble"] = (
         sizes["lightgbm_tuned"] + sizes["logistic_regression"] + _json_size(ensemble_model)
     )
-    y = target(validation, contract)
+    y = target(validation_scores, contract)
     rows = [
         {
             "model": name,
-            **_metrics(y, p),
+            **_metrics(y, validation_scores[f"score_{name}"].to_numpy()),
             "fit_seconds": fit_info[name]["fit_seconds"],
-            "size_bytes": sizes[name],
+            "size_bytes": size,
         }
-        for name, p in predictions.items()
+        for name, size in sizes.items()
     ]
     board = pd.DataFrame(rows).sort_values("val_auc", ascending=False, ignore_index=True)
     board.insert(0, "rank", np.arange(1, len(board) + 1))
@@ -377,18 +497,22 @@ def collect_fit_info(
 
 
 def tracked_training_metrics(
-    leaderboard: pd.DataFrame, best: dict[str, Any], trials: pd.DataFrame
+    leaderboard: pd.DataFrame,
+    best: dict[str, Any],
+    trials: pd.DataFrame,
+    final_fit: dict[str, Any],
 ) -> dict[str, list[dict[str, float]]]:
     """The figures MLflow keeps of a training run, in kedro-mlflow's metric format.
 
     Each candidate's validation metrics, fit time and size; the study's best value and
-    trial counts; and every finished trial's value with its trial number as the step,
-    so MLflow draws the tuning history.
+    trial counts; every finished trial's value with its trial number as the step, so
+    MLflow draws the tuning history; and the rows and rounds of the models that serve.
 
     Args:
         leaderboard: From :func:`build_leaderboard`.
         best: From :func:`tune_lightgbm`.
         trials: The study's trials table.
+        final_fit: From :func:`fit_final_models`.
 
     Returns:
         Metric name -> ``[{"value": v, "step": s}, ...]``.
@@ -401,6 +525,8 @@ def tracked_training_metrics(
     metrics["tuning.best_iteration"] = [{"value": float(best["best_iteration"]), "step": 0}]
     if "refit_rounds" in best:
         metrics["tuning.refit_rounds"] = [{"value": float(best["refit_rounds"]), "step": 0}]
+    for key in ("rows", "lightgbm_rounds", "fit_seconds"):
+        metrics[f"final_fit.{key}"] = [{"value": float(final_fit[key]), "step": 0}]
     for state, count in best["trials"].items():
         metrics[f"tuning.trials_{state}"] = [{"value": float(count), "step": 0}]
     done = trials[trials["state"] == "complete"]

@@ -15,7 +15,9 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         **kwargs: Unused; Kedro's pipeline-factory signature.
 
     Returns:
-        Baselines, Optuna tuning, the LightGBM refit, the ensemble and the leaderboard.
+        Baselines, Optuna tuning, the LightGBM refit, the ensemble, the validation
+        period's out-of-sample scores, the leaderboard, and the models that serve refitted
+        on training + validation.
     """
     return Pipeline(
         [
@@ -28,7 +30,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             Node(
                 nodes.fit_logistic_baseline,
                 ["model_input_train", CONTRACT, TRAINING],
-                ["logistic_model", "logistic_fit"],
+                ["logistic_model_train_only", "logistic_fit"],
                 name="fit_logistic_baseline",
             ),
             Node(
@@ -59,21 +61,47 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     CONTRACT,
                     TRAINING,
                 ],
-                ["lightgbm_model", "lightgbm_fit"],
+                ["lightgbm_model_train_only", "lightgbm_fit"],
                 name="refit_lightgbm",
             ),
             Node(
                 nodes.fit_ensemble,
                 [
                     "model_input_validation",
-                    "logistic_model",
-                    "lightgbm_model",
+                    "logistic_model_train_only",
+                    "lightgbm_model_train_only",
                     "lightgbm_encoder",
                     CONTRACT,
                     TRAINING,
                 ],
                 ["ensemble_model", "ensemble_fit"],
                 name="fit_ensemble_on_validation",
+            ),
+            Node(
+                nodes.score_validation,
+                [
+                    "model_input_validation",
+                    "constant_model",
+                    "logistic_model_train_only",
+                    "lightgbm_model_train_only",
+                    "lightgbm_encoder",
+                    "ensemble_model",
+                ],
+                "validation_scores",
+                name="score_validation_out_of_sample",
+            ),
+            Node(
+                nodes.fit_final_models,
+                [
+                    "model_input_train",
+                    "model_input_validation",
+                    "lightgbm_encoder",
+                    "lightgbm_best_params",
+                    CONTRACT,
+                    TRAINING,
+                ],
+                ["logistic_model", "lightgbm_model", "final_fit"],
+                name="refit_models_that_serve",
             ),
             Node(
                 nodes.collect_fit_info,
@@ -84,7 +112,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             Node(
                 nodes.build_leaderboard,
                 {
-                    "validation": "model_input_validation",
+                    "validation_scores": "validation_scores",
                     "contract": CONTRACT,
                     "constant_model": "constant_model",
                     "logistic_model": "logistic_model",
@@ -98,7 +126,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 nodes.tracked_training_metrics,
-                ["leaderboard", "lightgbm_best_params", "tuning_trials"],
+                ["leaderboard", "lightgbm_best_params", "tuning_trials", "final_fit"],
                 "training_metrics",
                 name="track_training_metrics",
             ),
