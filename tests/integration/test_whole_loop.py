@@ -65,6 +65,11 @@ def test_the_default_run_evaluates_and_decides(loop: Path) -> None:
     assert "Model card: " in card and "Risk register" in card
     assert re.search(r"Kedro run \d{4}-\d\d-\d\dT[\d.]+Z", card)  # lineage
     assert not re.search(r"<script[^>]+src=['\"]https?://", card)  # opens offline
+    models = loop / "data" / "06_models"
+    final = json.loads((models / "fit_info" / "final.json").read_text())
+    split = json.loads(_latest(reporting / "split_summary.json").read_text())
+    assert final["rows"] == split["train"]["rows"] + split["validation"]["rows"]
+    assert f"fitted on train + validation ({final['rows']:,} rows" in card
     bayes = pd.read_csv(_latest(reporting / "bayes_comparison.csv"))
     assert (bayes["share_of_bayes"] <= 1.05).all()
     record = json.loads(_latest(reporting / "run_record.json").read_text())

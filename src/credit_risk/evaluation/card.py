@@ -60,6 +60,7 @@ def render(sections: dict[str, Any], charts: dict[str, go.Figure]) -> str:
         f"<p>Feature table: {data['rows']:,} rows, content SHA-256 "
         f"<code>{data['sha256']}</code>; quarantined raw rows: {data['quarantined']:,} of "
         f"{data['rows_in']:,}.</p>",
+        f"<p>{html.escape(data['fitted_on'])}</p>",
         "<h2>Metrics on the out-of-time test period (95% bootstrap intervals)</h2>",
         _table(sections["metrics"]),
         "<h2>Against the limit</h2>",

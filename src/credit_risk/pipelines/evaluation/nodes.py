@@ -589,6 +589,7 @@ def build_model_card(
     validation_report: dict[str, Any],
     split_summary: dict[str, Any],
     lightgbm_model: lgb.Booster,
+    final_fit: dict[str, Any],
     charts: dict[str, go.Figure],
     run_context: dict[str, Any],
 ) -> str:
@@ -609,6 +610,7 @@ def build_model_card(
         validation_report: Quarantine counts.
         split_summary: Split sizes and periods.
         lightgbm_model: The booster (its file hash goes in the lineage).
+        final_fit: What the models that serve were fitted on.
         charts: Title -> figure.
         run_context: Run id and git state, from the project hook.
 
@@ -640,6 +642,10 @@ def build_model_card(
             "sha256": feature_metadata["content_sha256"],
             "quarantined": validation_report["totals"]["rows_quarantined"],
             "rows_in": validation_report["totals"]["rows_in"],
+            "fitted_on": f"The logistic and LightGBM models that serve were fitted on "
+            f"{' + '.join(final_fit['splits'])} ({final_fit['rows']:,} rows; LightGBM "
+            f"{final_fit['lightgbm_rounds']:,} rounds). Validation figures, the ensemble "
+            "weight and the threshold come from train-only fits, out of sample.",
         },
         "metrics": metrics.assign(
             shown=[

@@ -150,6 +150,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "validation_report": "validation_report",
                     "split_summary": "split_summary",
                     "lightgbm_model": "lightgbm_model",
+                    "final_fit": "final_fit",
                     "charts": "model_card_charts",
                     "run_context": "run_context",
                 },
