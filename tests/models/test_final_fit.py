@@ -57,7 +57,7 @@ def test_validation_scores_come_from_the_train_only_fits(
     logistic, _ = nodes.fit_logistic_baseline(train, contract, training)
     booster, _ = nodes.refit_lightgbm(train, encoder, BEST, contract, training)
     blend, _ = nodes.fit_ensemble(validation, logistic, booster, encoder, contract, training)
-    scores = nodes.score_validation(validation, constant, logistic, booster, encoder, blend)
+    scores = nodes.score_candidates(validation, constant, logistic, booster, encoder, blend)
     assert scores["score_lightgbm_tuned"].tolist() == pytest.approx(
         gbm.predict(booster, encoder, validation).tolist()
     )

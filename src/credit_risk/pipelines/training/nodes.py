@@ -332,6 +332,10 @@ def score_candidates(
 ) -> pd.DataFrame:
     """The rows with every candidate's predicted probability as ``score_<name>``.
 
+    Given the train-only fits and the validation period, these are the out-of-sample
+    validation scores that rank the leaderboard and choose the threshold in evaluation
+    (the models that serve may have been refitted on that period since).
+
     Args:
         frame: Rows to score.
         constant_model: Constant spec.
@@ -351,40 +355,6 @@ def score_candidates(
         score_logistic_regression=lr_p,
         score_lightgbm_tuned=lgb_p,
         score_ensemble=ensemble.blend(ensemble_model["weights"], members),
-    )
-
-
-def score_validation(
-    validation: pd.DataFrame,
-    constant_model: dict[str, Any],
-    logistic_model: dict[str, Any],
-    lightgbm_model: lgb.Booster,
-    lightgbm_encoder: dict[str, Any],
-    ensemble_model: dict[str, Any],
-) -> pd.DataFrame:
-    """The validation period scored by the train-only fits: out-of-sample predictions.
-
-    They rank the leaderboard and choose the decision threshold in evaluation; the
-    models that serve may have been refitted on this period since.
-
-    Args:
-        validation: Validation split.
-        constant_model: Constant spec.
-        logistic_model: Train-only logistic spec.
-        lightgbm_model: Train-only booster.
-        lightgbm_encoder: Its encoder.
-        ensemble_model: Ensemble spec (weights chosen on these predictions).
-
-    Returns:
-        The validation split with ``score_<candidate>`` columns.
-    """
-    return score_candidates(
-        validation,
-        constant_model,
-        logistic_model,
-        lightgbm_model,
-        lightgbm_encoder,
-        ensemble_model,
     )
 
 
@@ -437,7 +407,8 @@ def build_leaderboard(
     from the models that serve.
 
     Args:
-        validation_scores: From :func:`score_validation`.
+        validation_scores: The train-only fits' validation scores
+            (:func:`score_candidates`).
         contract: Column roles.
         constant_model: Constant spec.
         logistic_model: Logistic spec that serves.

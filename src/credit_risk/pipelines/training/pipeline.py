@@ -78,7 +78,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="fit_ensemble_on_validation",
             ),
             Node(
-                nodes.score_validation,
+                nodes.score_candidates,
                 [
                     "model_input_validation",
                     "constant_model",
