@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -59,6 +61,7 @@ def test_kedro_viz_shows_the_named_nodes(project: Path, tmp_path: Path) -> None:
         cwd=project,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # kedro-viz serves from a child process: stop the group
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -76,9 +79,26 @@ def test_kedro_viz_shows_the_named_nodes(project: Path, tmp_path: Path) -> None:
         )
         assert shot.stat().st_size > 10_000
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _stop_group(server)
         log.close()
+
+
+def _stop_group(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server and the worker it spawned, which outlives a terminated parent."""
+    group = server.pid  # start_new_session: the server leads its own process group
+    try:
+        os.killpg(group, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    server.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)  # anyone left in the group?
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(group, signal.SIGKILL)
 
 
 def _wait_until_served(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
