@@ -299,16 +299,16 @@ def fit_final_models(
     Returns:
         The logistic spec, the booster, and what they were fitted on.
     """
-    frames = [train, validation] if training.refit_on_validation else [train]
-    rows = pd.concat(frames, ignore_index=True)
-    require_trainable(rows, contract, "model_input_train + model_input_validation")
+    splits = ["train", "validation"] if training.refit_on_validation else ["train"]
+    rows = pd.concat([train, validation][: len(splits)], ignore_index=True)
+    require_trainable(rows, contract, " + ".join(f"model_input_{s}" for s in splits))
     rows_seen = float(best.get("rows_seen", len(train)))
     rounds = tuning.scaled_rounds(best["best_iteration"], rows_seen, len(rows))
     started = time.perf_counter()
     logistic = baselines.fit_logistic(rows, contract, training.logistic, training.seed)
     booster = fit_best_lightgbm(rows, encoder, best, contract, training, rounds)
     info = {
-        "splits": ["train", "validation"][: len(frames)],
+        "splits": splits,
         "rows": len(rows),
         "lightgbm_rounds": rounds,
         **_timed(started),
