@@ -3,8 +3,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lightgbm as lgb
 import pandas as pd
 import pytest
+
+from credit_risk.models import gbm
 
 from .conftest import SMALL, Runner
 
@@ -43,6 +46,23 @@ def test_training_writes_candidates_checksums_and_leaderboard(project: Path, run
     assert json.loads(chart.read_text())["data"][0]["type"] == "bar"
     (best,) = _versions(models / "lightgbm_best_params.json")
     assert sum(json.loads(best.read_text())["trials"].values()) == 3
+
+    # The validation period is scored out of sample: by the train-only fit, not by the
+    # model that serves, which was refitted on that period.
+    (validation,) = _versions(project / "data/05_model_input/validation.parquet")
+    (scores,) = _versions(project / "data/07_model_output/validation_scores.parquet")
+    (encoder,) = _versions(models / "lightgbm_encoder.json")
+    frame, scored = pd.read_parquet(validation), pd.read_parquet(scores)
+    spec = json.loads(encoder.read_text())
+
+    def predict(name: str) -> list[float]:
+        (path,) = _versions(models / name)
+        return gbm.predict(lgb.Booster(model_file=str(path)), spec, frame).tolist()
+
+    assert scored["score_lightgbm_tuned"].tolist() == pytest.approx(
+        predict("lightgbm_model_train_only.txt")
+    )
+    assert scored["score_lightgbm_tuned"].tolist() != pytest.approx(predict("lightgbm_model.txt"))
 
 
 def test_same_seed_reproduces_the_lightgbm_file_byte_for_byte(project: Path, run: Runner) -> None:

@@ -48,7 +48,7 @@ def test_models_that_serve_are_refitted_on_training_and_validation(
     assert gbm.model_text(booster) != gbm.model_text(booster_train)
 
 
-def test_validation_scores_come_from_the_train_only_fits(
+def test_leaderboard_ranks_the_validation_scores_it_is_given(
     splits: dict[str, pd.DataFrame], contract: DataContract, training: TrainingParams
 ) -> None:
     train, validation = splits["train"], splits["validation"]
