@@ -34,10 +34,9 @@ from kedro.config import OmegaConfigLoader
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
 from credit_risk.features.history import history_features
+from credit_risk.params import SourceSpec, ValidationSettings
 from credit_risk.pipelines.data_processing import nodes as dp
 from credit_risk.pipelines.model_input import nodes as mi
-from credit_risk.validation import SourceSpec
-from credit_risk.validation.quarantine import ValidationSettings
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -44,9 +44,9 @@ from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoDataParams, generate
 from credit_risk.models import gbm
 from credit_risk.models.encoding import encode, fit_encoder
+from credit_risk.params import TrainingParams
 from credit_risk.pipelines.data_processing import create_pipeline
 from credit_risk.pipelines.training import nodes
-from credit_risk.pipelines.training.nodes import TrainingParams
 from credit_risk.running import demo_inputs, run_in_memory
 
 PROJECT = Path(__file__).resolve().parents[1]

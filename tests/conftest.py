@@ -11,10 +11,9 @@ from kedro.config import OmegaConfigLoader
 
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
+from credit_risk.params import SourceSpec, ValidationSettings
 from credit_risk.pipelines.data_processing import create_pipeline
 from credit_risk.running import demo_inputs, run_in_memory
-from credit_risk.validation import SourceSpec
-from credit_risk.validation.quarantine import ValidationSettings
 
 PROJECT = Path(__file__).resolve().parents[1]
 

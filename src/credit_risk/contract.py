@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from credit_risk.validation import SourceSpec
+from credit_risk.params import SourceSpec
 
 
 class DataContract(BaseModel):

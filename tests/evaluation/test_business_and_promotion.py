@@ -4,13 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credit_risk.evaluation.business import (
-    BusinessParams,
-    decision_outcome,
-    profit_curve,
-    profit_per_loan,
-)
-from credit_risk.pipelines.evaluation.nodes import EvaluationParams, decide_promotion
+from credit_risk.evaluation.business import decision_outcome, profit_curve, profit_per_loan
+from credit_risk.params import BusinessParams, EvaluationParams
+from credit_risk.pipelines.evaluation.nodes import decide_promotion
 
 
 def test_profit_of_a_loan() -> None:

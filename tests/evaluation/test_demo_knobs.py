@@ -13,8 +13,9 @@ import pytest
 
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoDataParams, generate
-from credit_risk.evaluation.fairness import FairnessParams, fairness_report
-from credit_risk.models.baselines import LogisticParams, fit_logistic, predict_logistic
+from credit_risk.evaluation.fairness import fairness_report
+from credit_risk.models.baselines import fit_logistic, predict_logistic
+from credit_risk.params import FairnessParams, LogisticParams
 from credit_risk.pipelines.data_processing import create_pipeline
 from credit_risk.running import demo_inputs, run_in_memory
 

@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
-from credit_risk.evaluation.drift import DriftParams, drift_flags, drift_report, psi
-from credit_risk.evaluation.fairness import FairnessParams, fairness_report
+from credit_risk.evaluation.drift import drift_flags, drift_report, psi
+from credit_risk.evaluation.fairness import fairness_report
+from credit_risk.params import DriftParams, FairnessParams
 
 
 def _scored(bias: float, n: int = 20_000, seed: int = 0) -> pd.DataFrame:

@@ -6,10 +6,9 @@ import pytest
 
 from credit_risk.demo_data import DemoData
 from credit_risk.features.model_table import build_model_table, definition
+from credit_risk.params import SourceSpec, ValidationSettings
 from credit_risk.pipelines.data_processing import nodes
 from credit_risk.schemas.features import FeatureTableSchema
-from credit_risk.validation import SourceSpec
-from credit_risk.validation.quarantine import ValidationSettings
 
 
 def test_derived_features_at_the_application_date() -> None:

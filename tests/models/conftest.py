@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from credit_risk.pipelines.training.nodes import TrainingParams
+from credit_risk.params import TrainingParams
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from sklearn.metrics import roc_auc_score
 
 from credit_risk.contract import DataContract
 from credit_risk.models import baselines, ensemble
-from credit_risk.models.baselines import LogisticParams
+from credit_risk.params import LogisticParams
 
 
 def test_constant_prior_is_the_training_rate(

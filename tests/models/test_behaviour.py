@@ -12,7 +12,7 @@ import pytest
 from credit_risk.contract import DataContract
 from credit_risk.models import gbm
 from credit_risk.models.encoding import fit_encoder
-from credit_risk.pipelines.training.nodes import TrainingParams
+from credit_risk.params import TrainingParams
 
 WORSE_RECORD = {
     "hist_12m_missed": 3,

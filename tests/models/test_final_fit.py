@@ -9,8 +9,8 @@ from sklearn.metrics import roc_auc_score
 from credit_risk.contract import DataContract
 from credit_risk.models import baselines, gbm
 from credit_risk.models.encoding import fit_encoder
+from credit_risk.params import TrainingParams
 from credit_risk.pipelines.training import nodes
-from credit_risk.pipelines.training.nodes import TrainingParams
 
 BEST = {"params": {"learning_rate": 0.1, "num_leaves": 8}, "best_iteration": 40}
 

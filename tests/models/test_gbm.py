@@ -5,7 +5,7 @@ import pandas as pd
 from credit_risk.contract import DataContract
 from credit_risk.models import gbm
 from credit_risk.models.encoding import encode, fit_encoder, unseen_counts
-from credit_risk.pipelines.training.nodes import TrainingParams
+from credit_risk.params import TrainingParams
 
 
 def _fit(

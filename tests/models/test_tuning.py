@@ -13,10 +13,10 @@ from credit_risk.contract import DataContract
 from credit_risk.datasets import OptunaStorageDataset
 from credit_risk.models import gbm
 from credit_risk.models.encoding import fit_encoder
-from credit_risk.models.tuning import TuningParams, best_result, finished_trials
+from credit_risk.models.tuning import best_result, finished_trials
+from credit_risk.params import TrainingParams, TuningParams
 from credit_risk.pipelines.evaluation.nodes import evaluate_variance
 from credit_risk.pipelines.training import nodes
-from credit_risk.pipelines.training.nodes import TrainingParams
 from credit_risk.validation import DataContractError
 
 

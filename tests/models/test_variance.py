@@ -5,8 +5,8 @@ import pytest
 
 from credit_risk.contract import DataContract
 from credit_risk.models.encoding import fit_encoder
+from credit_risk.params import TrainingParams
 from credit_risk.pipelines.evaluation.nodes import evaluate_variance
-from credit_risk.pipelines.training.nodes import TrainingParams
 
 
 def test_chosen_configuration_is_refitted_on_every_fold(

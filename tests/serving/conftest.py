@@ -7,9 +7,8 @@ import pytest
 
 from credit_risk.contract import DataContract
 from credit_risk.models import baselines, gbm
-from credit_risk.models.baselines import LogisticParams
 from credit_risk.models.encoding import fit_encoder
-from credit_risk.models.gbm import LightGBMParams
+from credit_risk.params import LightGBMParams, LogisticParams
 from credit_risk.serving.bundle import ScoringModel
 
 

@@ -11,10 +11,9 @@ import pytest
 
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData
+from credit_risk.params import FeatureParams, InferenceParams, ValidationSettings
 from credit_risk.pipelines.data_processing import create_pipeline
-from credit_risk.pipelines.data_processing.nodes import FeatureParams
 from credit_risk.pipelines.inference.nodes import (
-    InferenceParams,
     build_batch_features,
     link_batch_to_customers,
     monitor_batch_drift,
@@ -25,7 +24,6 @@ from credit_risk.pipelines.inference.nodes import (
 from credit_risk.running import demo_inputs, run_in_memory
 from credit_risk.serving.bundle import ScoringModel
 from credit_risk.validation import DataContractError
-from credit_risk.validation.quarantine import ValidationSettings
 
 CHAMPION = {"version": 4}
 

@@ -8,9 +8,9 @@ import pandera.pandas as pa
 import pytest
 
 from credit_risk.demo_data import DemoData
+from credit_risk.params import SourceSpec, ValidationSettings
 from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, RepaymentHistorySchema
-from credit_risk.validation import DataContractError, SourceSpec, validate_table
-from credit_risk.validation.quarantine import ValidationSettings
+from credit_risk.validation import DataContractError, validate_table
 
 SCHEMAS = {
     "customers": CustomersSchema,

@@ -6,19 +6,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
-
-class BusinessParams(BaseModel):
-    """Economics of a loan (``params:evaluation.business``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    loss_given_default: float = Field(0.6, gt=0, le=1, description="Share of amount lost.")
-    interest_share_earned: float = Field(
-        0.5, gt=0, le=1, description="Share of rate x term earned on an amortising loan."
-    )
-    grid_points: int = Field(201, ge=11, description="Thresholds tried on validation.")
+from credit_risk.params import BusinessParams
 
 
 def profit_per_loan(frame: pd.DataFrame, target: str, params: BusinessParams) -> np.ndarray:

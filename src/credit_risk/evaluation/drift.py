@@ -11,24 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from pydantic import BaseModel, ConfigDict, Field
 from scipy.stats import chi2_contingency, ks_2samp
+
+from credit_risk.params import DriftParams
 
 UNSEEN = "__unseen__"
 MISSING = "__missing__"
 _FLOOR = 1e-4  # share given to an empty bin, so PSI stays finite
-
-
-class DriftParams(BaseModel):
-    """Drift limits (``params:evaluation.drift``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    n_bins: int = Field(10, ge=2, description="Quantile bins of each numeric feature.")
-    psi_warning: float = Field(0.1, gt=0)
-    psi_critical: float = Field(0.25, gt=0)
-    p_value: float = Field(0.001, gt=0, lt=1, description="Two-sample test level.")
-    max_critical_features: int = Field(0, ge=0, description="More critical features: a flag.")
 
 
 def psi(expected: np.ndarray, actual: np.ndarray) -> float:

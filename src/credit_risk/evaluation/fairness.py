@@ -14,29 +14,9 @@ from fairlearn.metrics import (
     selection_rate,
     true_positive_rate,
 )
-from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import roc_auc_score
 
-
-class FairnessParams(BaseModel):
-    """Limits that turn fairness gaps into flags (``params:evaluation.fairness``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    max_demographic_parity_difference: float = Field(0.10, ge=0, le=1)
-    max_equalized_odds_difference: float = Field(0.10, ge=0, le=1)
-    max_auc_difference: float = Field(0.05, ge=0, le=1)
-    max_calibration_gap_difference: float = Field(
-        0.03,
-        ge=0,
-        le=1,
-        description="Largest gap between groups of (observed - mean predicted) default rate.",
-    )
-    min_group_size: int = Field(50, ge=1, description="Smaller groups are reported, not judged.")
-    blocking_attributes: list[str] = Field(
-        default_factory=list,
-        description="Flags on these attributes block promotion; on others they are warnings.",
-    )
+from credit_risk.params import FairnessParams
 
 
 def _auc(y_true: np.ndarray, y_score: np.ndarray) -> float:

@@ -11,25 +11,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 from sklearn.linear_model import LogisticRegression
 
 from credit_risk.contract import DataContract
 from credit_risk.models.frames import target
+from credit_risk.params import LogisticParams
 
 OTHER = "__other__"  # the bucket for rare levels and levels not seen in training
-
-
-class LogisticParams(BaseModel):
-    """Logistic-regression baseline settings (``params:training.logistic``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    C: float = Field(1.0, gt=0, description="Inverse L2 strength.")
-    max_iter: int = Field(2_000, ge=10)
-    min_level_share: float = Field(
-        0.01, ge=0, lt=0.5, description="Rarer levels go to the '__other__' bucket."
-    )
 
 
 def fit_constant(train: pd.DataFrame, contract: DataContract) -> dict[str, Any]:

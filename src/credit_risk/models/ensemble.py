@@ -5,18 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import log_loss
 
+from credit_risk.params import EnsembleParams
+
 _EPS = 1e-12
-
-
-class EnsembleParams(BaseModel):
-    """How the blend weight is searched (``params:training.ensemble``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    grid_points: int = Field(101, ge=2, description="Weights tried between 0 and 1.")
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from credit_risk.contract import DataContract
 from credit_risk.models.encoding import encode
 from credit_risk.models.frames import target
+from credit_risk.params import LightGBMParams
 
 _THREADS = re.compile(r"^\[num_threads: \d+\]$", flags=re.MULTILINE)
-
-
-class LightGBMParams(BaseModel):
-    """Fixed LightGBM settings (``params:training.lightgbm``); tuned ones come from Optuna."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    max_rounds: int = Field(3_000, ge=1, description="Upper bound on boosting rounds.")
-    early_stopping_rounds: int = Field(100, ge=1)
-    fixed: dict[str, Any] = Field(
-        default_factory=lambda: {"objective": "binary", "metric": "auc"},
-        description="Passed to lgb.train as they are, under the tuned parameters.",
-    )
-    monotone: dict[str, Literal[-1, 1]] = Field(
-        default_factory=dict,
-        description="Feature -> +1 (risk never falls as it grows) or -1 (never rises).",
-    )
 
 
 def base_params(

@@ -20,7 +20,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, cast
+from typing import Any, cast
 
 import lightgbm as lgb
 import numpy as np
@@ -29,96 +29,21 @@ import pandas as pd
 from optuna.storages import BaseStorage
 from optuna.trial import TrialState
 from optuna_integration import LightGBMPruningCallback
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from credit_risk.models import gbm
+from credit_risk.params import (
+    Dimension,
+    FloatRange,
+    IntRange,
+    LightGBMParams,
+    PrunerParams,
+    TuningParams,
+)
 from credit_risk.validation import DataContractError
 
 logger = logging.getLogger(__name__)
 
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
-
-
-class FloatRange(BaseModel):
-    """A float drawn from [low, high], on a log scale if ``log``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Literal["float"] = "float"
-    low: float
-    high: float
-    log: bool = False
-
-    @model_validator(mode="after")
-    def _can_be_sampled(self) -> FloatRange:
-        _check_range(self.low, self.high, self.log)
-        return self
-
-
-class IntRange(BaseModel):
-    """An integer drawn from [low, high], on a log scale if ``log``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Literal["int"]
-    low: int
-    high: int
-    log: bool = False
-
-    @model_validator(mode="after")
-    def _can_be_sampled(self) -> IntRange:
-        _check_range(self.low, self.high, self.log)
-        return self
-
-
-class Choice(BaseModel):
-    """One of a list of values."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Literal["categorical"]
-    choices: list[bool | int | float | str] = Field(min_length=1)
-
-
-Dimension = Annotated[FloatRange | IntRange | Choice, Field(discriminator="type")]
-
-
-def _check_range(low: float, high: float, log: bool) -> None:
-    if not low <= high:
-        raise ValueError(f"cannot sample from an empty range: low {low} > high {high}")
-    if log and low <= 0:
-        raise ValueError(f"a log-scale range needs low > 0, got low {low}")
-
-
-class PrunerParams(BaseModel):
-    """Which pruner stops unpromising trials early."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: Literal["median", "hyperband", "none"] = "median"
-    n_startup_trials: int = Field(5, ge=0, description="Median: trials before pruning starts.")
-    n_warmup_steps: int = Field(50, ge=0, description="Median: rounds before a trial is judged.")
-    min_resource: int = Field(50, ge=1, description="Hyperband: fewest rounds a trial gets.")
-    reduction_factor: int = Field(3, ge=2, description="Hyperband: keep 1/factor per rung.")
-
-
-class TuningParams(BaseModel):
-    """The study, its budget and its search space (``params:training.tuning``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    study_name: str = Field(min_length=1)
-    objective: Literal["cv", "holdout"] = Field(
-        "cv",
-        description="cv: mean AUC over the training period's grouped folds; holdout: AUC on "
-        "the validation period.",
-    )
-    n_trials: int = Field(40, ge=1, description="Finished trials the study should hold.")
-    timeout_seconds: float | None = Field(None, gt=0, description="Wall-clock cap per run.")
-    sampler_seed: int = 42
-    pruner: PrunerParams = PrunerParams()
-    search_space: dict[str, Dimension] = Field(min_length=1)
-    show_progress_bar: bool = True
 
 
 def make_pruner(params: PrunerParams, max_rounds: int) -> optuna.pruners.BasePruner:
@@ -332,7 +257,7 @@ def optimise(
     base: dict[str, Any],
     data: TuningData,
     tuning: TuningParams,
-    lightgbm: gbm.LightGBMParams,
+    lightgbm: LightGBMParams,
 ) -> None:
     """Run the trials the study still lacks, logging each new best.
 

@@ -1,9 +1,9 @@
 """Row-level quarantine and structural checks shared by every pipeline that reads raw data."""
 
+from credit_risk.params import SourceSpec
 from credit_risk.validation.errors import DataContractError
 from credit_risk.validation.quarantine import (
     QUARANTINE_COLUMNS,
-    SourceSpec,
     ValidationOutcome,
     quarantine_rows,
     validate_table,

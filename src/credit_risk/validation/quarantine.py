@@ -19,7 +19,6 @@ values (as JSON), the dataset it came from and the checks it failed.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -28,34 +27,14 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera import dtypes as pa_dtypes
-from pydantic import BaseModel, ConfigDict, Field
 
+from credit_risk.params import SourceSpec, ValidationSettings
 from credit_risk.validation.errors import DataContractError, close_matches
 
 logger = logging.getLogger(__name__)
 
 QUARANTINE_COLUMNS = ["dataset", "source_row", "failed_checks", "record"]
 _FAILURE_COLUMNS = ["row", "column", "check"]
-
-
-class SourceSpec(BaseModel):
-    """How one raw source maps onto its schema."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id_columns: list[str] = Field(min_length=1)
-    rename: dict[str, str] = Field(default_factory=dict, description="Source name -> schema name.")
-    not_after_snapshot: list[str] = Field(default_factory=list, description="Date columns.")
-
-
-class ValidationSettings(BaseModel):
-    """Settings shared by every source (``params:validation``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    snapshot_date: dt.date = Field(description="Extraction day: later dates are impossible.")
-    max_coercion_failure_rate: float = Field(0.5, gt=0, le=1)
-    category_aliases: dict[str, str] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ import pandas as pd
 import pytest
 
 from credit_risk.contract import DataContract
+from credit_risk.params import SplitParams, ValidationSettings
 from credit_risk.pipelines.model_input.nodes import (
-    SplitParams,
     content_hash,
     describe_feature_table,
     split_model_input,
     validate_model_table,
 )
 from credit_risk.validation import DataContractError
-from credit_risk.validation.quarantine import ValidationSettings
 
 CONTRACT = DataContract(
     id_column="loan_id",

@@ -8,32 +8,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-from pydantic import BaseModel, ConfigDict, Field
 
 from credit_risk.features.model_table import build_model_table
+from credit_risk.params import FeatureParams, SourceSpec, ValidationSettings
 from credit_risk.pipelines.model_input.nodes import content_hash
 from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, RepaymentHistorySchema
 from credit_risk.validation import (
     QUARANTINE_COLUMNS,
     DataContractError,
-    SourceSpec,
     quarantine_rows,
     validate_table,
 )
-from credit_risk.validation.quarantine import ValidationSettings
 
 logger = logging.getLogger(__name__)
 
 Validated = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
-
-
-class FeatureParams(BaseModel):
-    """Point-in-time feature settings (``params:features``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    windows: list[int] = Field(default=[3, 6, 12], min_length=1)
 
 
 def validate_source(

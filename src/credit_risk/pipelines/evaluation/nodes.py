@@ -10,14 +10,10 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import precision_recall_curve, roc_curve
 
 from credit_risk.contract import DataContract
 from credit_risk.evaluation import business, drift, fairness
-from credit_risk.evaluation.business import BusinessParams
-from credit_risk.evaluation.drift import DriftParams
-from credit_risk.evaluation.fairness import FairnessParams
 from credit_risk.evaluation.metrics import (
     bootstrap_intervals,
     paired_auc_difference,
@@ -27,55 +23,13 @@ from credit_risk.evaluation.metrics import (
 from credit_risk.models import gbm
 from credit_risk.models.encoding import encode
 from credit_risk.models.frames import target
-from credit_risk.pipelines.training.nodes import (
-    TrainingParams,
-    fit_best_lightgbm,
-    score_candidates,
-)
+from credit_risk.params import EvaluationParams, TrainingParams
+from credit_risk.pipelines.training.nodes import fit_best_lightgbm, score_candidates
 from credit_risk.serving.bundle import ScoringModel
 
 logger = logging.getLogger(__name__)
 
 BASELINES = ("constant_prior", "logistic_regression")
-
-
-class PromotionParams(BaseModel):
-    """The promotion gate's rules (``params:evaluation.promotion``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    metric: str = "roc_auc"
-    baseline_margin: float = Field(
-        0.01,
-        ge=0,
-        description="Non-inferiority margin: the lower bound of the paired AUC difference "
-        "(candidate minus best baseline) must be above -margin; 0 asks for a significant gain.",
-    )
-    champion_tolerance: float = Field(0.005, ge=0, description="Allowed AUC drop vs champion.")
-    block_on_fairness_flags: bool = True
-    block_on_drift_flags: bool = True
-    baseline_serves_first: bool = Field(
-        True,
-        description="With no champion yet and the candidate refused, the best baseline is "
-        "registered and serves until a candidate passes the gate.",
-    )
-
-
-class EvaluationParams(BaseModel):
-    """Everything the evaluation pipeline reads (``params:evaluation``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    bootstrap_resamples: int = Field(1_000, ge=50)
-    seed: int = 42
-    calibration_bins: int = Field(10, ge=2)
-    fairness: FairnessParams = FairnessParams()
-    drift: DriftParams = DriftParams()
-    business: BusinessParams = BusinessParams()
-    promotion: PromotionParams = PromotionParams()
-    reference_rows: int = Field(
-        5_000, ge=100, description="Training rows kept in the model as the drift reference."
-    )
 
 
 def _score_columns(frame: pd.DataFrame) -> list[str]:

@@ -13,37 +13,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from pydantic import BaseModel, ConfigDict, Field
 
 from credit_risk.contract import DataContract
 from credit_risk.evaluation import drift
-from credit_risk.evaluation.drift import DriftParams
 from credit_risk.features.model_table import build_model_table
 from credit_risk.models.encoding import unseen_counts
-from credit_risk.pipelines.data_processing.nodes import (
-    FeatureParams,
-    split_orphans,
-    validate_source,
-)
+from credit_risk.params import FeatureParams, InferenceParams, ValidationSettings
+from credit_risk.pipelines.data_processing.nodes import split_orphans, validate_source
 from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ScoringBatchSchema
 from credit_risk.serving.bundle import ScoringModel
-from credit_risk.validation import DataContractError, SourceSpec
-from credit_risk.validation.quarantine import ValidationSettings
+from credit_risk.validation import DataContractError
 
 logger = logging.getLogger(__name__)
-
-
-class InferenceParams(BaseModel):
-    """Everything the inference pipeline reads (``params:inference``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: SourceSpec = SourceSpec(
-        id_columns=["application_id"], not_after_snapshot=["application_date"]
-    )
-    reason_codes: int = Field(3, ge=1, le=10, description="Reasons given per declined row.")
-    drift: DriftParams = DriftParams()
 
 
 def validate_batch(

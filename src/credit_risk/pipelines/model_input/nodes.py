@@ -11,26 +11,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
 from credit_risk.contract import DataContract
 from credit_risk.features.model_table import definition
 from credit_risk.metrics import roc_auc
+from credit_risk.params import SplitParams, ValidationSettings
 from credit_risk.validation import DataContractError, ValidationOutcome, validate_table
-from credit_risk.validation.quarantine import ValidationSettings
 
 logger = logging.getLogger(__name__)
-
-
-class SplitParams(BaseModel):
-    """Out-of-time splits and cross-validation folds (``params:split``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    test_months: int = Field(4, ge=1, description="The latest months: out-of-time test.")
-    validation_months: int = Field(3, ge=1, description="The months before the test period.")
-    n_folds: int = Field(5, ge=2, description="Folds over the training period.")
-    seed: int = 42
 
 
 def validate_model_table(

@@ -12,40 +12,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from optuna.storages import BaseStorage
-from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from credit_risk.contract import DataContract
 from credit_risk.models import baselines, ensemble, gbm, tuning
-from credit_risk.models.baselines import LogisticParams
 from credit_risk.models.encoding import fit_encoder
-from credit_risk.models.ensemble import EnsembleParams
 from credit_risk.models.frames import require_trainable, target
-from credit_risk.models.gbm import LightGBMParams
-from credit_risk.models.tuning import TuningParams
+from credit_risk.params import TrainingParams
 from credit_risk.validation import DataContractError
 
 logger = logging.getLogger(__name__)
 
 FitInfo = dict[str, Any]
-
-
-class TrainingParams(BaseModel):
-    """Everything the training pipeline reads (``params:training``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    seed: int = 42
-    num_threads: int = Field(0, ge=0, description="0: all cores. Results do not depend on it.")
-    logistic: LogisticParams = LogisticParams()
-    lightgbm: LightGBMParams = LightGBMParams()
-    tuning: TuningParams
-    ensemble: EnsembleParams = EnsembleParams()
-    refit_on_validation: bool = Field(
-        True,
-        description="Refit the logistic and LightGBM models that serve on training + "
-        "validation, once the train-only fits have chosen everything validation decides.",
-    )
 
 
 def _timed(started: float) -> FitInfo:
