@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from credit_risk.pipelines.model_input.nodes import content_hash
+from credit_risk.checksums import content_hash
 
 from .conftest import Runner
 

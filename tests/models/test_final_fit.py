@@ -8,6 +8,7 @@ from sklearn.metrics import roc_auc_score
 
 from credit_risk.contract import DataContract
 from credit_risk.models import baselines, gbm
+from credit_risk.models.candidates import score_candidates
 from credit_risk.models.encoding import fit_encoder
 from credit_risk.params import TrainingParams
 from credit_risk.pipelines.training import nodes
@@ -57,7 +58,7 @@ def test_leaderboard_ranks_the_validation_scores_it_is_given(
     logistic, _ = nodes.fit_logistic_baseline(train, contract, training)
     booster, _ = nodes.refit_lightgbm(train, encoder, BEST, contract, training)
     blend, _ = nodes.fit_ensemble(validation, logistic, booster, encoder, contract, training)
-    scores = nodes.score_candidates(validation, constant, logistic, booster, encoder, blend)
+    scores = score_candidates(validation, constant, logistic, booster, encoder, blend)
     assert scores["score_lightgbm_tuned"].tolist() == pytest.approx(
         gbm.predict(booster, encoder, validation).tolist()
     )

@@ -8,6 +8,7 @@ from credit_risk.validation.quarantine import (
     quarantine_rows,
     validate_table,
 )
+from credit_risk.validation.sources import split_orphans, validate_source
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -15,5 +16,7 @@ __all__ = [
     "SourceSpec",
     "ValidationOutcome",
     "quarantine_rows",
+    "split_orphans",
+    "validate_source",
     "validate_table",
 ]

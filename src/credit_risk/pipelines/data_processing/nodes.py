@@ -7,71 +7,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from credit_risk.features.model_table import build_model_table
 from credit_risk.params import FeatureParams, SourceSpec, ValidationSettings
-from credit_risk.pipelines.model_input.nodes import content_hash
 from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, RepaymentHistorySchema
 from credit_risk.validation import (
     QUARANTINE_COLUMNS,
     DataContractError,
-    quarantine_rows,
-    validate_table,
+    split_orphans,
+    validate_source,
 )
 
 logger = logging.getLogger(__name__)
 
 Validated = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
-
-
-def validate_source(
-    raw: pd.DataFrame,
-    schema: pa.DataFrameSchema,
-    dataset: str,
-    spec: SourceSpec,
-    validation: ValidationSettings,
-    configured_in: str = "conf/base/parameters_data_processing.yml",
-) -> Validated:
-    """Valid rows, quarantine and summary of one raw source, with its content hash.
-
-    Args:
-        raw: The source as read.
-        schema: Its pandera schema.
-        dataset: Its catalog name.
-        spec: How it maps onto the schema.
-        validation: Shared settings.
-        configured_in: Where ``spec`` is configured, for messages.
-
-    Returns:
-        Valid rows, quarantined rows, and the summary with ``content_sha256``.
-    """
-    outcome = validate_table(raw, schema, dataset, spec, validation, configured_in)
-    summary = {**outcome.summary, "content_sha256": content_hash(raw)}
-    return outcome.valid, outcome.quarantine, summary
-
-
-def split_orphans(
-    frame: pd.DataFrame, customers: pd.DataFrame, dataset: str
-) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Rows whose ``customer_id`` is a valid customer, and a quarantine of the others.
-
-    Args:
-        frame: Rows referencing customers.
-        customers: Valid customers.
-        dataset: The catalog name of ``frame``, for the quarantine.
-
-    Returns:
-        The kept rows (index reset), the quarantine, and how many rows it holds.
-    """
-    orphan = ~np.isin(frame["customer_id"].to_numpy(), customers["customer_id"].to_numpy())
-    failed = pd.DataFrame(
-        {"row": np.flatnonzero(orphan), "column": "customer_id", "check": "foreign_key(customers)"}
-    )
-    quarantine = quarantine_rows(frame.reset_index(drop=True), failed, dataset)
-    return frame.loc[~orphan].reset_index(drop=True), quarantine, int(orphan.sum())
-
 
 def validate_customers(
     customers: pd.DataFrame, spec: SourceSpec, validation: ValidationSettings

@@ -21,15 +21,15 @@ from credit_risk.evaluation.metrics import (
     reliability,
 )
 from credit_risk.models import gbm
+from credit_risk.models.candidates import BASELINES, score_candidates
 from credit_risk.models.encoding import encode
+from credit_risk.models.fitting import fit_best_lightgbm
 from credit_risk.models.frames import target
 from credit_risk.params import EvaluationParams, TrainingParams
-from credit_risk.pipelines.training.nodes import fit_best_lightgbm, score_candidates
 from credit_risk.serving.bundle import ScoringModel
 
 logger = logging.getLogger(__name__)
 
-BASELINES = ("constant_prior", "logistic_regression")
 
 
 def _score_columns(frame: pd.DataFrame) -> list[str]:

@@ -19,11 +19,10 @@ from credit_risk.evaluation import drift
 from credit_risk.features.model_table import build_model_table
 from credit_risk.models.encoding import unseen_counts
 from credit_risk.params import FeatureParams, InferenceParams, ValidationSettings
-from credit_risk.pipelines.data_processing.nodes import split_orphans, validate_source
 from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ScoringBatchSchema
 from credit_risk.serving.bundle import ScoringModel
-from credit_risk.validation import DataContractError
+from credit_risk.validation import DataContractError, split_orphans, validate_source
 
 logger = logging.getLogger(__name__)
 

@@ -5,13 +5,13 @@ Nothing here knows the demo's columns: every name comes from the data contract.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from credit_risk.checksums import content_hash
 from credit_risk.contract import DataContract
 from credit_risk.features.model_table import definition
 from credit_risk.metrics import roc_auc
@@ -104,21 +104,6 @@ def _single_feature_auc(values: pd.Series, target: np.ndarray) -> float:
         score = codes.map(pd.Series(target).groupby(codes).mean()).to_numpy(np.float64)
     auc = roc_auc(target, score)
     return max(auc, 1.0 - auc)
-
-
-def content_hash(frame: pd.DataFrame) -> str:
-    """SHA-256 of a frame's column names, dtypes and values (not its index).
-
-    Args:
-        frame: Any frame.
-
-    Returns:
-        A hex digest that changes when any value, column or dtype changes.
-    """
-    digest = hashlib.sha256()
-    digest.update(repr([(c, str(t)) for c, t in frame.dtypes.items()]).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
 
 
 def describe_feature_table(

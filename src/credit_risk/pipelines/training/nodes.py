@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
 
 import lightgbm as lgb
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from optuna.storages import BaseStorage
-from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
 from credit_risk.contract import DataContract
-from credit_risk.models import baselines, ensemble, gbm, tuning
+from credit_risk.evaluation import charts
+from credit_risk.models import baselines, candidates, ensemble, fitting, gbm, tuning
 from credit_risk.models.encoding import fit_encoder
 from credit_risk.models.frames import require_trainable, target
 from credit_risk.params import TrainingParams
-from credit_risk.validation import DataContractError
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +115,7 @@ def tune_lightgbm(
     base = gbm.base_params(
         training.lightgbm, training.seed, training.num_threads, encoder["features"]
     )
-    data = tuning_data(train, validation, encoder, contract, training)
+    data = fitting.tuning_data(train, validation, encoder, contract, training)
     study = tuning.open_study(storage, settings, training.lightgbm.max_rounds, data.fingerprint)
     tuning.optimise(study, base, data, settings, training.lightgbm)
     result = {**tuning.best_result(study), "storage": tuning.describe_storage(storage)}
@@ -137,59 +134,6 @@ def tune_lightgbm(
         result["refit_rounds"],
     )
     return result, tuning.trials_table(study)
-
-
-def tuning_data(
-    train: pd.DataFrame,
-    validation: pd.DataFrame,
-    encoder: dict[str, Any],
-    contract: DataContract,
-    training: TrainingParams,
-) -> tuning.TuningData:
-    """The datasets, folds and fingerprint the trials of a study are scored on.
-
-    Args:
-        train: Training split (with its ``fold`` column for ``objective: cv``).
-        validation: Validation split.
-        encoder: LightGBM encoder.
-        contract: Column roles.
-        training: Objective, search space, fixed parameters.
-
-    Returns:
-        The tuning data.
-
-    Raises:
-        DataContractError: ``objective: cv`` and the training split has no ``fold``.
-    """
-    settings = training.tuning
-    folds: list[tuple[np.ndarray, np.ndarray]] = []
-    if settings.objective == "cv":
-        if "fold" not in train.columns:
-            raise DataContractError(
-                "model_input_train",
-                "fold",
-                "missing; training.tuning.objective 'cv' scores the trials on these folds",
-                "re-run data_processing (its split writes the folds), or set "
-                "training.tuning.objective: holdout",
-            )
-        folds = tuning.fold_indices(train["fold"].to_numpy(), target(train, contract))
-    train_set = gbm.dataset(train, encoder, contract)
-    valid_set = gbm.dataset(validation, encoder, contract).set_reference(train_set)
-    scored_on = [train] if settings.objective == "cv" else [train, validation]
-    settings_part = {
-        "objective": settings.objective,
-        "search_space": settings.model_dump(mode="json")["search_space"],
-        "lightgbm": training.lightgbm.model_dump(mode="json"),
-        "seed": training.seed,
-        "encoder": encoder,
-    }
-    return tuning.TuningData(
-        train_set=train_set,
-        valid_set=valid_set,
-        folds=folds,
-        fingerprint=tuning.fingerprint(settings_part, scored_on),
-        train_rows=len(train),
-    )
 
 
 def refit_lightgbm(
@@ -216,36 +160,8 @@ def refit_lightgbm(
     """
     started = time.perf_counter()
     rounds = int(best.get("refit_rounds", best["best_iteration"]))
-    booster = fit_best_lightgbm(train, encoder, best, contract, training, rounds)
+    booster = fitting.fit_best_lightgbm(train, encoder, best, contract, training, rounds)
     return booster, _timed(started)
-
-
-def fit_best_lightgbm(
-    frame: pd.DataFrame,
-    encoder: dict[str, Any],
-    best: dict[str, Any],
-    contract: DataContract,
-    training: TrainingParams,
-    rounds: int,
-) -> lgb.Booster:
-    """Train LightGBM with the tuned parameters.
-
-    Args:
-        frame: Rows to train on.
-        encoder: LightGBM encoder.
-        best: Tuned parameters.
-        contract: Column roles.
-        training: Seed, threads and fixed parameters.
-        rounds: Boosting rounds.
-
-    Returns:
-        The booster.
-    """
-    base = gbm.base_params(
-        training.lightgbm, training.seed, training.num_threads, encoder["features"]
-    )
-    train_set = gbm.dataset(frame, encoder, contract)
-    return gbm.train({**base, **best["params"]}, train_set, max(1, rounds))
 
 
 def fit_final_models(
@@ -284,7 +200,7 @@ def fit_final_models(
     rounds = tuning.scaled_rounds(best["best_iteration"], rows_seen, len(rows))
     started = time.perf_counter()
     logistic = baselines.fit_logistic(rows, contract, training.logistic, training.seed)
-    booster = fit_best_lightgbm(rows, encoder, best, contract, training, rounds)
+    booster = fitting.fit_best_lightgbm(rows, encoder, best, contract, training, rounds)
     info = {
         "splits": splits,
         "rows": len(rows),
@@ -298,42 +214,6 @@ def fit_final_models(
         rounds,
     )
     return logistic, booster, info
-
-
-def score_candidates(
-    frame: pd.DataFrame,
-    constant_model: dict[str, Any],
-    logistic_model: dict[str, Any],
-    lightgbm_model: lgb.Booster,
-    lightgbm_encoder: dict[str, Any],
-    ensemble_model: dict[str, Any],
-) -> pd.DataFrame:
-    """The rows with every candidate's predicted probability as ``score_<name>``.
-
-    Given the train-only fits and the validation period, these are the out-of-sample
-    validation scores that rank the leaderboard and choose the threshold in evaluation
-    (the models that serve may have been refitted on that period since).
-
-    Args:
-        frame: Rows to score.
-        constant_model: Constant spec.
-        logistic_model: Logistic spec.
-        lightgbm_model: Booster.
-        lightgbm_encoder: Its encoder.
-        ensemble_model: Ensemble spec.
-
-    Returns:
-        The rows with four score columns.
-    """
-    lgb_p = gbm.predict(lightgbm_model, lightgbm_encoder, frame)
-    lr_p = baselines.predict_logistic(logistic_model, frame)
-    members = {"lightgbm": lgb_p, "logistic": lr_p}
-    return frame.assign(
-        score_constant_prior=baselines.predict_constant(constant_model, frame),
-        score_logistic_regression=lr_p,
-        score_lightgbm_tuned=lgb_p,
-        score_ensemble=ensemble.blend(ensemble_model["weights"], members),
-    )
 
 
 def fit_ensemble(
@@ -398,29 +278,15 @@ def build_leaderboard(
     Returns:
         The leaderboard table and a chart of it.
     """
-    sizes = {
-        "constant_prior": _json_size(constant_model),
-        "logistic_regression": _json_size(logistic_model),
-        "lightgbm_tuned": len(gbm.model_text(lightgbm_model).encode())
-        + _json_size(lightgbm_encoder),
-    }
-    sizes["ensemble"] = (
-        sizes["lightgbm_tuned"] + sizes["logistic_regression"] + _json_size(ensemble_model)
+    stored = candidates.sizes(
+        constant_model, logistic_model, lightgbm_model, lightgbm_encoder, ensemble_model
     )
-    y = target(validation_scores, contract)
-    rows = [
-        {
-            "model": name,
-            **_metrics(y, validation_scores[f"score_{name}"].to_numpy()),
-            "fit_seconds": fit_info[name]["fit_seconds"],
-            "size_bytes": size,
-        }
-        for name, size in sizes.items()
-    ]
-    board = pd.DataFrame(rows).sort_values("val_auc", ascending=False, ignore_index=True)
-    board.insert(0, "rank", np.arange(1, len(board) + 1))
+    seconds = {name: float(info["fit_seconds"]) for name, info in fit_info.items()}
+    board = candidates.leaderboard(
+        target(validation_scores, contract), validation_scores, stored, seconds
+    )
     logger.info("Leaderboard (validation):\n%s", board.to_string(index=False))
-    return board, _chart(board)
+    return board, charts.leaderboard_chart(board)
 
 
 def collect_fit_info(
@@ -438,10 +304,10 @@ def collect_fit_info(
         Candidate name -> fit info.
     """
     return {
-        "constant_prior": constant,
-        "logistic_regression": logistic,
-        "lightgbm_tuned": lightgbm,
-        "ensemble": blended,
+        candidates.CONSTANT: constant,
+        candidates.LOGISTIC: logistic,
+        candidates.LIGHTGBM: lightgbm,
+        candidates.ENSEMBLE: blended,
     }
 
 
@@ -484,38 +350,3 @@ def tracked_training_metrics(
         for n, v in zip(done["number"], done["value"], strict=True)
     ]
     return metrics
-
-
-def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
-    return {
-        "val_auc": round(float(roc_auc_score(y, p)), 6),
-        "val_log_loss": round(float(log_loss(y, p, labels=[0, 1])), 6),
-        "val_brier": round(float(brier_score_loss(y, p)), 6),
-    }
-
-
-def _json_size(spec: dict[str, Any]) -> int:
-    return len(json.dumps(spec, indent=2, sort_keys=True).encode()) + 1
-
-
-def _chart(board: pd.DataFrame) -> go.Figure:
-    figure = go.Figure(
-        go.Bar(
-            x=board["model"],
-            y=board["val_auc"],
-            text=[f"{v:.4f}" for v in board["val_auc"]],
-            textposition="outside",
-            customdata=board[["val_log_loss", "val_brier", "fit_seconds", "size_bytes"]],
-            hovertemplate="%{x}<br>AUC %{y:.4f}<br>log loss %{customdata[0]:.4f}"
-            "<br>Brier %{customdata[1]:.4f}<br>fit %{customdata[2]:.2f} s"
-            "<br>%{customdata[3]} bytes<extra></extra>",
-        )
-    )
-    low = max(0.0, float(board["val_auc"].min()) - 0.05)
-    figure.update_layout(
-        title="Candidates on the validation period (ROC AUC)",
-        yaxis={"title": "validation AUC", "range": [low, 1.0]},
-        xaxis={"title": "model"},
-        template="plotly_white",
-    )
-    return figure

@@ -2,6 +2,7 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from credit_risk.models.candidates import score_candidates
 from credit_risk.pipelines.training import nodes
 
 CONTRACT = "params:data_contract"
@@ -78,7 +79,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="fit_ensemble_on_validation",
             ),
             Node(
-                nodes.score_candidates,
+                score_candidates,
                 [
                     "model_input_validation",
                     "constant_model",

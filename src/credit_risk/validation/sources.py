@@ -1,0 +1,68 @@
+"""A raw source through its schema, and the rows whose parent key is not a valid parent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from credit_risk.checksums import content_hash
+from credit_risk.params import SourceSpec, ValidationSettings
+from credit_risk.validation.quarantine import quarantine_rows, validate_table
+
+Validated = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
+
+
+def validate_source(
+    raw: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    dataset: str,
+    spec: SourceSpec,
+    validation: ValidationSettings,
+    configured_in: str = "conf/base/parameters_data_processing.yml",
+) -> Validated:
+    """Valid rows, quarantine and summary of one raw source, with its content hash.
+
+    Args:
+        raw: The source as read.
+        schema: Its pandera schema.
+        dataset: Its catalog name.
+        spec: How it maps onto the schema.
+        validation: Shared settings.
+        configured_in: Where ``spec`` is configured, for messages.
+
+    Returns:
+        Valid rows, quarantined rows, and the summary with ``content_sha256``.
+    """
+    outcome = validate_table(raw, schema, dataset, spec, validation, configured_in)
+    summary = {**outcome.summary, "content_sha256": content_hash(raw)}
+    return outcome.valid, outcome.quarantine, summary
+
+
+def split_orphans(
+    frame: pd.DataFrame,
+    parents: pd.DataFrame,
+    dataset: str,
+    key: str = "customer_id",
+    parent: str = "customers",
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Rows whose ``key`` is a valid parent's, and a quarantine of the others.
+
+    Args:
+        frame: Rows referencing parents.
+        parents: Valid parent rows.
+        dataset: The catalog name of ``frame``, for the quarantine.
+        key: The column both tables share.
+        parent: The parents' catalog name, for the failed check's name.
+
+    Returns:
+        The kept rows (index reset), the quarantine, and how many rows it holds.
+    """
+    orphan = ~np.isin(frame[key].to_numpy(), parents[key].to_numpy())
+    failed = pd.DataFrame(
+        {"row": np.flatnonzero(orphan), "column": key, "check": f"foreign_key({parent})"}
+    )
+    quarantine = quarantine_rows(frame.reset_index(drop=True), failed, dataset)
+    return frame.loc[~orphan].reset_index(drop=True), quarantine, int(orphan.sum())
