@@ -151,7 +151,8 @@ def reproduce(run_id: str, env: str | None) -> None:
             f"Run {run_id} did not record the versions of {missing}: it did not train, or "
             "it ran before versions were tagged. Pick a run of the training pipeline."
         )
-    study = params["training"]["tuning"]["study_name"]
+    dataset = params.get("data_contract", {}).get("dataset", "model_table")
+    study = params["training"]["tuning"].get("study_name") or f"{dataset}-lightgbm"
     params["training"]["tuning"]["study_name"] = f"{study}-reproduce-{run_id[:12]}"
     click.echo(f"Re-running training from run {run_id} with inputs {versions}")
     root = Path.cwd()

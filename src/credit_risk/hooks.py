@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-import mlflow
 from kedro.framework.hooks import hook_impl
 from kedro.io import DataCatalog
 
 from credit_risk.environment import environment
 
 logger = logging.getLogger(__name__)
+
+
+def _mlflow() -> ModuleType:
+    """MLflow, imported when a hook first needs it: importing settings stays light."""
+    import mlflow  # noqa: PLC0415
+
+    return mlflow
 
 
 class RunContextHook:
@@ -54,12 +61,12 @@ class RunContextHook:
         catalog["run_context"] = {
             k: self._context[k] for k in ("run_id", "pipelines", "git_commit", "git_dirty")
         }
-        if mlflow.active_run() is not None:
-            mlflow.set_tags(environment_tags(self._context))
+        if _mlflow().active_run() is not None:
+            _mlflow().set_tags(environment_tags(self._context))
             parameters = catalog.load("parameters") if "parameters" in catalog else {}
             _log_params(flatten(parameters))
             # the exact values, types kept: what `kedro reproduce RUN_ID` runs again with
-            mlflow.log_dict(plain(parameters), "environment/parameters.json")
+            _mlflow().log_dict(plain(parameters), "environment/parameters.json")
         logger.info(
             "Run %s at commit %s%s",
             self._context["run_id"],
@@ -88,8 +95,8 @@ class RunContextHook:
         """
         self._used.setdefault(dataset_name, set()).add("saved")
         hashes = content_hashes(dataset_name, data)
-        if hashes and mlflow.active_run() is not None:
-            mlflow.set_tags({f"data.{name}.sha256": digest for name, digest in hashes.items()})
+        if hashes and _mlflow().active_run() is not None:
+            _mlflow().set_tags({f"data.{name}.sha256": digest for name, digest in hashes.items()})
 
     @hook_impl(tryfirst=True)
     def after_pipeline_run(self, catalog: DataCatalog) -> None:
@@ -109,8 +116,8 @@ class RunContextHook:
                 continue
             method = "resolve_save_version" if "saved" in uses else "resolve_load_version"
             versions[name] = {"used": sorted(uses), "version": _resolve(dataset, method)}
-        if mlflow.active_run() is not None:
-            mlflow.set_tags(
+        if _mlflow().active_run() is not None:
+            _mlflow().set_tags(
                 {
                     f"data.{name}.version": v["version"]
                     for name, v in versions.items()
@@ -224,9 +231,9 @@ def _log_params(flat: dict[str, Any]) -> None:
     limit = 6_000  # MLflow's longest parameter value
     params = {k: str(v) for k, v in flat.items() if len(str(v)) <= limit}
     longer = {k: str(v) for k, v in flat.items() if len(str(v)) > limit}
-    mlflow.log_params(params)
+    _mlflow().log_params(params)
     if longer:
-        mlflow.set_tags({f"param.{k}": v[:limit] for k, v in longer.items()})
+        _mlflow().set_tags({f"param.{k}": v[:limit] for k, v in longer.items()})
 
 
 def _resolve(dataset: Any, method: str) -> str | None:
@@ -259,9 +266,9 @@ class MlflowRunStackHook:
 
 
 def _pop_finished_runs() -> None:
-    client = mlflow.MlflowClient()
-    while (run := mlflow.active_run()) is not None:
+    client = _mlflow().MlflowClient()
+    while (run := _mlflow().active_run()) is not None:
         status = client.get_run(run.info.run_id).info.status
         if status == "RUNNING":
             return
-        mlflow.end_run(status)
+        _mlflow().end_run(status)

@@ -88,10 +88,6 @@ class LightGBMParams(BaseModel):
         default_factory=lambda: {"objective": "binary", "metric": "auc"},
         description="Passed to lgb.train as they are, under the tuned parameters.",
     )
-    monotone: dict[str, Literal[-1, 1]] = Field(
-        default_factory=dict,
-        description="Feature -> +1 (risk never falls as it grows) or -1 (never rises).",
-    )
 
 
 class FloatRange(BaseModel):
@@ -192,6 +188,19 @@ class TuningParams(BaseModel):
     pruner: PrunerParams = PrunerParams()
     search_space: dict[str, Dimension] = Field(default_factory=_default_search_space, min_length=1)
     show_progress_bar: bool = True
+
+    def named_for(self, dataset: str) -> TuningParams:
+        """These settings with the study named: ``study_name``, or ``<dataset>-lightgbm``.
+
+        Args:
+            dataset: The data contract's dataset name.
+
+        Returns:
+            Settings whose ``study_name`` is set.
+        """
+        if self.study_name:
+            return self
+        return self.model_copy(update={"study_name": f"{dataset}-lightgbm"})
 
 
 class EnsembleParams(BaseModel):

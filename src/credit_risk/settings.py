@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from kedro.config import OmegaConfigLoader
 from kedro.utils import find_kedro_project
 
+from credit_risk.config import ProjectConfigLoader
 from credit_risk.hooks import MlflowRunStackHook, RunContextHook
 
 # RunContextHook: run id, git state and environment (catalog, run record, MLflow tags).
@@ -22,9 +22,12 @@ def project_root() -> str:
     return (find_kedro_project(Path.cwd()) or Path.cwd()).resolve().as_posix()
 
 
-CONFIG_LOADER_CLASS = OmegaConfigLoader
+# Parameters merge softly: an environment overriding one key keeps its siblings, except
+# data_contract, which an environment replaces whole (credit_risk.config).
+CONFIG_LOADER_CLASS = ProjectConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",
     "default_run_env": "local",
     "custom_resolvers": {"project_root": project_root},
+    "merge_strategy": {"parameters": "soft"},
 }

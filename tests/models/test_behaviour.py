@@ -33,7 +33,9 @@ def model(
 ) -> tuple[lgb.Booster, dict[str, Any]]:
     encoder = fit_encoder(splits["train"], contract)
     params = {
-        **gbm.base_params(training.lightgbm, training.seed, 1, encoder["features"]),
+        **gbm.base_params(
+            training.lightgbm, training.seed, 1, encoder["features"], contract.monotone_constraints
+        ),
         "learning_rate": 0.05,
         "num_leaves": 15,
         "min_data_in_leaf": 20,

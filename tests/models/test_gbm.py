@@ -13,7 +13,13 @@ def _fit(
 ) -> tuple[str, list[float]]:
     encoder = fit_encoder(splits["train"], contract)
     params = {
-        **gbm.base_params(training.lightgbm, training.seed, threads, encoder["features"]),
+        **gbm.base_params(
+            training.lightgbm,
+            training.seed,
+            threads,
+            encoder["features"],
+            contract.monotone_constraints,
+        ),
         "learning_rate": 0.1,
         "num_leaves": 15,
         "bagging_fraction": 0.7,

@@ -63,7 +63,7 @@ def test_tuning_finds_and_records_the_best(
     training: TrainingParams,
 ) -> None:
     result = _tune(tmp_path, splits, contract, training)
-    study = _study(tmp_path, training.tuning.study_name)
+    study = _study(tmp_path, training.tuning.named_for(contract.dataset).study_name or "")
     assert result["best_value"] == pytest.approx(study.best_value)
     assert result["params"] == study.best_params
     assert result["best_iteration"] == study.best_trial.user_attrs["best_iteration"] >= 1
@@ -91,16 +91,24 @@ def test_interrupted_study_resumes_where_it_stopped(
     with pytest.raises(KeyboardInterrupt):
         _tune(tmp_path, splits, contract, training)
     monkeypatch.setattr(optuna.Study, "optimize", real_optimize)
-    first_two = [t.params for t in _study(tmp_path, training.tuning.study_name).trials]
+    first_two = [
+        t.params
+        for t in _study(
+            tmp_path, training.tuning.named_for(contract.dataset).study_name or ""
+        ).trials
+    ]
     assert len(first_two) == 2
 
     _tune(tmp_path, splits, contract, training)  # the same command, run again
-    study = _study(tmp_path, training.tuning.study_name)
+    study = _study(tmp_path, training.tuning.named_for(contract.dataset).study_name or "")
     assert finished_trials(study) == training.tuning.n_trials == len(study.trials)
     assert [t.params for t in study.trials[:2]] == first_two  # kept, not redone
 
     _tune(tmp_path, splits, contract, training)  # complete: nothing more runs
-    assert len(_study(tmp_path, training.tuning.study_name).trials) == training.tuning.n_trials
+    assert (
+        len(_study(tmp_path, training.tuning.named_for(contract.dataset).study_name or "").trials)
+        == training.tuning.n_trials
+    )
 
 
 def test_one_class_training_set_stops_before_any_trial(
@@ -158,7 +166,7 @@ def test_cv_objective_scores_each_trial_on_the_training_folds(
     encoder = fit_encoder(splits["train"], contract)
     _, summary = evaluate_variance(splits["train"], encoder, result, contract, training)
     assert result["best_value"] == pytest.approx(summary["roc_auc"]["mean"], abs=0.01)
-    trials = _study(tmp_path, training.tuning.study_name).trials
+    trials = _study(tmp_path, training.tuning.named_for(contract.dataset).study_name or "").trials
     assert all(t.user_attrs["fold_auc_std"] > 0 for t in trials if t.value is not None)
 
 
@@ -205,7 +213,10 @@ def test_a_study_is_not_resumed_on_other_data_or_settings(
     with pytest.raises(ValueError, match="holds trials scored on other data") as caught:
         _tune(tmp_path, changed_splits, contract, changed)
     assert "training.tuning.study_name" in str(caught.value)
-    assert len(_study(tmp_path, training.tuning.study_name).trials) == 1  # nothing mixed in
+    assert (
+        len(_study(tmp_path, training.tuning.named_for(contract.dataset).study_name or "").trials)
+        == 1
+    )  # nothing mixed in
 
 
 def test_folds_unusable_for_auc_are_refused(

@@ -56,6 +56,7 @@ def tuning_data(
         "objective": settings.objective,
         "search_space": settings.model_dump(mode="json")["search_space"],
         "lightgbm": training.lightgbm.model_dump(mode="json"),
+        "monotone": contract.monotone_constraints,
         "seed": training.seed,
         "encoder": encoder,
     }
@@ -90,7 +91,11 @@ def fit_best_lightgbm(
         The booster.
     """
     base = gbm.base_params(
-        training.lightgbm, training.seed, training.num_threads, encoder["features"]
+        training.lightgbm,
+        training.seed,
+        training.num_threads,
+        encoder["features"],
+        contract.monotone_constraints,
     )
     train_set = gbm.dataset(frame, encoder, contract)
     return gbm.train({**base, **best["params"]}, train_set, max(1, rounds))

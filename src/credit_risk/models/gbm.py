@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import lightgbm as lgb
@@ -18,7 +19,11 @@ _THREADS = re.compile(r"^\[num_threads: \d+\]$", flags=re.MULTILINE)
 
 
 def base_params(
-    params: LightGBMParams, seed: int, num_threads: int, features: list[str]
+    params: LightGBMParams,
+    seed: int,
+    num_threads: int,
+    features: list[str],
+    monotone: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Parameters that make training reproducible, whatever the thread count.
 
@@ -27,19 +32,21 @@ def base_params(
         seed: The one seed every LightGBM random stream derives from.
         num_threads: Threads to train with (0: OpenMP's default).
         features: The encoder's feature order, for the monotone constraints.
+        monotone: Feature -> +1/-1, from the data contract (``monotone_constraints``).
 
     Returns:
         The parameter dict, tuned values to be merged on top.
     """
-    unknown = sorted(set(params.monotone) - set(features))
+    monotone = monotone or {}
+    unknown = sorted(set(monotone) - set(features))
     if unknown:
         raise ValueError(
             f"monotone constraints name features the model does not use: {unknown}; "
-            "fix training.lightgbm.monotone or the data contract"
+            "fix data_contract.monotone_constraints"
         )
-    constraints = {"monotone_constraints": [params.monotone.get(f, 0) for f in features]}
+    constraints = {"monotone_constraints": [monotone.get(f, 0) for f in features]}
     return {
-        **(constraints if params.monotone else {}),
+        **(constraints if monotone else {}),
         "objective": "binary",
         "metric": "auc",
         **params.fixed,

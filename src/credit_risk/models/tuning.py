@@ -216,6 +216,8 @@ def open_study(
     Raises:
         ValueError: The existing study's trials were scored on something else.
     """
+    if not params.study_name:
+        raise ValueError("the study has no name: call TuningParams.named_for(dataset) first")
     study = optuna.create_study(
         storage=storage,
         study_name=params.study_name,

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 Validated = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
 
+
 def validate_customers(
     customers: pd.DataFrame, spec: SourceSpec, validation: ValidationSettings
 ) -> Validated:

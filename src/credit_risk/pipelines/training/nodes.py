@@ -111,9 +111,13 @@ def tune_lightgbm(
     """
     require_trainable(train, contract, "model_input_train")
     require_trainable(validation, contract, "model_input_validation")
-    settings = training.tuning
+    settings = training.tuning.named_for(contract.dataset)
     base = gbm.base_params(
-        training.lightgbm, training.seed, training.num_threads, encoder["features"]
+        training.lightgbm,
+        training.seed,
+        training.num_threads,
+        encoder["features"],
+        contract.monotone_constraints,
     )
     data = fitting.tuning_data(train, validation, encoder, contract, training)
     study = tuning.open_study(storage, settings, training.lightgbm.max_rounds, data.fingerprint)
