@@ -58,6 +58,12 @@ class SplitParams(BaseModel):
 
     test_months: int = Field(4, ge=1, description="The latest months: out-of-time test.")
     validation_months: int = Field(3, ge=1, description="The months before the test period.")
+    test_fraction: float = Field(
+        0.2, gt=0, lt=0.5, description="Without a date column: the share of rows for test."
+    )
+    validation_fraction: float = Field(
+        0.15, gt=0, lt=0.5, description="Without a date column: the share for validation."
+    )
     n_folds: int = Field(5, ge=2, description="Folds over the training period.")
     seed: int = 42
 

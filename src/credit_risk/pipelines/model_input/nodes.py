@@ -11,12 +11,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from credit_risk import splitting
 from credit_risk.checksums import content_hash
 from credit_risk.contract import DataContract
 from credit_risk.features.model_table import definition
 from credit_risk.metrics import roc_auc
 from credit_risk.params import SplitParams, ValidationSettings
 from credit_risk.validation import DataContractError, ValidationOutcome, validate_table
+from credit_risk.validation.target import prepare_table
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +41,9 @@ def validate_model_table(
         DataContractError: A banned or leaking feature, or a target with one class.
     """
     _check_banned(contract)
+    prepared = prepare_table(model_table, contract)
     outcome: ValidationOutcome = validate_table(
-        model_table, contract.pandera_schema(), contract.dataset, contract.source_spec(), validation
+        prepared, contract.pandera_schema(), contract.dataset, contract.source_spec(), validation
     )
     table = outcome.valid[contract.columns]
     _check_target(table, contract)
@@ -120,14 +123,19 @@ def describe_feature_table(
         Definitions, dtypes, null rates and summary statistics per column, the table's
         content hash, period and target rate, and the hash of the input it came from.
     """
-    dates = feature_table[contract.date_column]
+    period = None
+    if contract.date_column is not None:
+        dates = feature_table[contract.date_column]
+        period = {"from": f"{dates.min():%Y-%m-%d}", "to": f"{dates.max():%Y-%m-%d}"}
     return {
         "dataset": "feature_table",
         "rows": len(feature_table),
         "content_sha256": content_hash(feature_table),
-        "period": {"from": f"{dates.min():%Y-%m-%d}", "to": f"{dates.max():%Y-%m-%d}"},
+        "period": period,
+        "id": {"column": contract.key, "row_number": contract.id_column is None},
         "target": {
             "column": contract.target_column,
+            "positive_class": contract.positive_class,
             "rate": round(float(feature_table[contract.target_column].mean()), 6),
         },
         "inputs": {
@@ -147,11 +155,12 @@ def describe_feature_table(
 
 def _role(name: str, contract: DataContract) -> str:
     roles = {
-        contract.id_column: "id",
+        contract.key: "id",
         contract.date_column: "date",
         contract.target_column: "target",
         contract.group_column: "group",
     }
+    roles.pop(None, None)
     if name in roles:
         return roles[name]
     if name in contract.features:
@@ -184,73 +193,16 @@ def _number(value: float) -> float | None:
 def split_model_input(
     feature_table: pd.DataFrame, contract: DataContract, split: SplitParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """Out-of-time test and validation periods, and grouped folds over the training period.
-
-    The test period is the last ``test_months`` calendar months present, validation the
-    ``validation_months`` before it, training everything earlier. Training rows get a
-    ``fold`` in ``0..n_folds-1``; all rows of a group (customer) share a fold.
+    """Test, validation and training rows (out of time with a date, else stratified random).
 
     Args:
         feature_table: The validated feature table.
         contract: Column roles.
-        split: Period lengths, number of folds and seed.
+        split: Period lengths or fractions, number of folds and seed.
 
     Returns:
         Train (with ``fold``), validation and test frames, and a summary of each.
-
-    Raises:
-        DataContractError: When a split would be empty or hold a single class.
     """
-    month = feature_table[contract.date_column].dt.to_period("M")
-    test_start = month.max() - (split.test_months - 1)
-    validation_start = test_start - split.validation_months
-    parts = {
-        "train": feature_table[month < validation_start],
-        "validation": feature_table[(month >= validation_start) & (month < test_start)],
-        "test": feature_table[month >= test_start],
-    }
-    for name, part in parts.items():
-        _check_split(name, part, contract, split)
-    train = parts["train"].assign(fold=_folds(parts["train"], contract, split))
-    summary = {name: _split_summary(part, contract) for name, part in parts.items()}
-    summary["train"]["fold_sizes"] = train["fold"].value_counts().sort_index().tolist()
-    logger.info(
-        "Split %d rows: train %d, validation %d, test %d",
-        len(feature_table),
-        len(parts["train"]),
-        len(parts["validation"]),
-        len(parts["test"]),
-    )
-    reset = {k: v.reset_index(drop=True) for k, v in parts.items()}
-    return train.reset_index(drop=True), reset["validation"], reset["test"], summary
-
-
-def _check_split(name: str, part: pd.DataFrame, contract: DataContract, split: SplitParams) -> None:
-    classes = part[contract.target_column].nunique()
-    if classes < 2:
-        raise DataContractError(
-            contract.dataset,
-            contract.date_column,
-            f"the {name} split holds {len(part)} rows and {classes} target class(es); "
-            "it needs both classes",
-            f"shorten test_months ({split.test_months}) or validation_months "
-            f"({split.validation_months}) under 'split' in parameters_data_processing.yml, "
-            "or provide a longer period",
-        )
-
-
-def _folds(train: pd.DataFrame, contract: DataContract, split: SplitParams) -> np.ndarray:
-    groups = train[contract.group_column or contract.id_column]
-    codes, uniques = pd.factorize(groups, sort=True)
-    order = np.random.default_rng(split.seed).permutation(len(uniques))
-    return (order % split.n_folds)[codes].astype(np.int64)
-
-
-def _split_summary(part: pd.DataFrame, contract: DataContract) -> dict[str, Any]:
-    dates = part[contract.date_column]
-    return {
-        "rows": len(part),
-        "from": f"{dates.min():%Y-%m-%d}",
-        "to": f"{dates.max():%Y-%m-%d}",
-        "target_rate": round(float(part[contract.target_column].mean()), 6),
-    }
+    parts = splitting.split(feature_table, contract, split)
+    summary = splitting.summary(parts, contract)
+    return parts["train"], parts["validation"], parts["test"], summary

@@ -1,0 +1,155 @@
+"""Test, validation and training rows, and cross-validation folds over the training rows.
+
+With a date column the split is out of time: the latest ``test_months`` are the test
+period, the ``validation_months`` before them validation, everything earlier training.
+Without one, rows are split at random, stratified by the target and, when the contract
+names a ``group_column``, by group (all rows of a group land in one split), seeded.
+Training rows get a ``fold`` in ``0..n_folds-1``; all rows of a group share a fold.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import StratifiedGroupKFold
+
+from credit_risk.contract import DataContract
+from credit_risk.params import SplitParams
+from credit_risk.validation import DataContractError
+
+logger = logging.getLogger(__name__)
+
+Parts = dict[str, pd.DataFrame]
+
+
+def split(feature_table: pd.DataFrame, contract: DataContract, params: SplitParams) -> Parts:
+    """Train (with ``fold``), validation and test rows, each with a fresh index.
+
+    Args:
+        feature_table: The validated feature table.
+        contract: Column roles (the date column chooses out-of-time or random).
+        params: Period lengths or fractions, number of folds and seed.
+
+    Returns:
+        ``{"train", "validation", "test"}`` frames.
+
+    Raises:
+        DataContractError: When a split would be empty or hold a single class.
+    """
+    if contract.date_column is not None:
+        parts = _out_of_time(feature_table, contract, params)
+    else:
+        parts = _random(feature_table, contract, params)
+    for name, part in parts.items():
+        _check_split(name, part, contract, params)
+    parts["train"] = parts["train"].assign(fold=_folds(parts["train"], contract, params))
+    logger.info(
+        "Split %d rows (%s): train %d, validation %d, test %d",
+        len(feature_table),
+        "out of time" if contract.date_column else "stratified random",
+        len(parts["train"]),
+        len(parts["validation"]),
+        len(parts["test"]),
+    )
+    return {k: v.reset_index(drop=True) for k, v in parts.items()}
+
+
+def summary(parts: Parts, contract: DataContract) -> dict[str, Any]:
+    """Rows, period (with a date) and target rate of each split; fold sizes of training.
+
+    Args:
+        parts: From :func:`split`.
+        contract: Column roles.
+
+    Returns:
+        Split name -> its summary.
+    """
+    out = {name: _split_summary(part, contract) for name, part in parts.items()}
+    out["train"]["fold_sizes"] = parts["train"]["fold"].value_counts().sort_index().tolist()
+    return out
+
+
+def _out_of_time(frame: pd.DataFrame, contract: DataContract, params: SplitParams) -> Parts:
+    month = frame[str(contract.date_column)].dt.to_period("M")
+    test_start = month.max() - (params.test_months - 1)
+    validation_start = test_start - params.validation_months
+    return {
+        "train": frame[month < validation_start],
+        "validation": frame[(month >= validation_start) & (month < test_start)],
+        "test": frame[month >= test_start],
+    }
+
+
+def _random(frame: pd.DataFrame, contract: DataContract, params: SplitParams) -> Parts:
+    """Seeded stratified (and grouped) random split by the test and validation fractions."""
+    y = frame[contract.target_column].to_numpy(dtype=np.int64)
+    groups = _groups(frame, contract)
+    test = _holdout(y, groups, params.test_fraction, params.seed)
+    rest = np.flatnonzero(~test)
+    share = params.validation_fraction / (1 - params.test_fraction)
+    validation = np.zeros(len(frame), dtype=bool)
+    validation[rest[_holdout(y[rest], groups[rest], share, params.seed + 1)]] = True
+    train = ~test & ~validation
+    return {"train": frame[train], "validation": frame[validation], "test": frame[test]}
+
+
+def _holdout(y: np.ndarray, groups: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """Rows of one fold of ``round(1 / fraction)`` stratified, grouped folds."""
+    n_splits = max(2, round(1 / fraction))
+    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    _, held = next(folds.split(np.zeros(len(y)), y, groups))
+    mask = np.zeros(len(y), dtype=bool)
+    mask[held] = True
+    return mask
+
+
+def _groups(frame: pd.DataFrame, contract: DataContract) -> np.ndarray:
+    return pd.factorize(frame[contract.group_column or contract.key], sort=True)[0]
+
+
+def _check_split(
+    name: str, part: pd.DataFrame, contract: DataContract, params: SplitParams
+) -> None:
+    classes = part[contract.target_column].nunique()
+    if classes >= 2:
+        return
+    if contract.date_column is not None:
+        column = contract.date_column
+        fix = (
+            f"shorten test_months ({params.test_months}) or validation_months "
+            f"({params.validation_months}) under 'split' in your parameters, or provide a "
+            "longer period"
+        )
+    else:
+        column = contract.target_column
+        fix = (
+            f"raise test_fraction ({params.test_fraction}) or validation_fraction "
+            f"({params.validation_fraction}) under 'split', or provide more rows of the rarer "
+            "class"
+        )
+    raise DataContractError(
+        contract.dataset,
+        column,
+        f"the {name} split holds {len(part)} rows and {classes} target class(es); "
+        "it needs both classes",
+        fix,
+    )
+
+
+def _folds(train: pd.DataFrame, contract: DataContract, params: SplitParams) -> np.ndarray:
+    groups = train[contract.group_column or contract.key]
+    codes, uniques = pd.factorize(groups, sort=True)
+    order = np.random.default_rng(params.seed).permutation(len(uniques))
+    return (order % params.n_folds)[codes].astype(np.int64)
+
+
+def _split_summary(part: pd.DataFrame, contract: DataContract) -> dict[str, Any]:
+    out: dict[str, Any] = {"rows": len(part)}
+    if contract.date_column is not None:
+        dates = part[contract.date_column]
+        out |= {"from": f"{dates.min():%Y-%m-%d}", "to": f"{dates.max():%Y-%m-%d}"}
+    out["target_rate"] = round(float(part[contract.target_column].mean()), 6)
+    return out
