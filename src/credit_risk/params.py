@@ -253,9 +253,10 @@ class FairnessParams(BaseModel):
         description="Largest gap between groups of (observed - mean predicted) default rate.",
     )
     min_group_size: int = Field(50, ge=1, description="Smaller groups are reported, not judged.")
-    blocking_attributes: list[str] = Field(
-        default_factory=list,
-        description="Flags on these attributes block promotion; on others they are warnings.",
+    blocking_attributes: list[str] | None = Field(
+        None,
+        description="Flags on these attributes block promotion, on others they warn. None: "
+        "the contract's sensitive_columns less its fairness_warning_only.",
     )
 
 

@@ -30,6 +30,7 @@ def fairness_report(
     sensitive: list[str],
     threshold: float,
     params: FairnessParams,
+    blocking: list[str] | None = None,
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Per-group rates and AUC, and the gaps between groups, for each sensitive attribute.
 
@@ -45,6 +46,8 @@ def fairness_report(
         sensitive: Sensitive columns.
         threshold: Decision threshold on the score.
         params: Limits for the flags.
+        blocking: The contract's blocking sensitive columns (``blocking_attributes``, when
+            configured, wins; with neither, every attribute blocks).
 
     Returns:
         The per-group table, and one summary per attribute with its gaps and flags.
@@ -116,6 +119,15 @@ def _summary(
         "equalized_odds_difference": round(eo, 6),
         "auc_difference": round(auc_gap, 6),
         "calibration_gap_difference": round(calibration, 6),
-        "blocking": column in params.blocking_attributes,
+        "blocking": column in _blocking(params, blocking, sensitive),
         "flags": flags,
     }
+
+
+def _blocking(
+    params: FairnessParams, blocking: list[str] | None, sensitive: list[str]
+) -> list[str]:
+    """Attributes whose flags block: configured, else given (the contract's), else all."""
+    if params.blocking_attributes is not None:
+        return params.blocking_attributes
+    return sensitive if blocking is None else blocking

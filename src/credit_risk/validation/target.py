@@ -61,7 +61,7 @@ def binary_target(values: pd.Series, contract: DataContract) -> pd.Series:
     """
     present = values.dropna()
     positive = _matches(present, contract.positive_class)
-    classes = sorted(map(str, pd.unique(present)))
+    classes = sorted(set(present.astype(str).str.strip()))
     coded = _zero_one_coded(present, contract.positive_class)
     if len(classes) > 2 and not coded:
         raise DataContractError(
