@@ -79,7 +79,8 @@ def fairness_report(
         by_group["mean_predicted"] = s_j.groupby(attribute.to_numpy()).mean()
         by_group["calibration_gap"] = by_group["default_rate"] - by_group["mean_predicted"]
         groups.append(by_group.reset_index(names="group").assign(attribute=column))
-        summaries.append(_summary(column, y_j, d_j, attribute, by_group, params))
+        summary = _summary(column, y_j, d_j, attribute, by_group, params)
+        summaries.append({**summary, "blocking": column in _blocking(params, blocking, sensitive)})
     table = pd.concat(groups, ignore_index=True)
     return table[["attribute", "group", *[c for c in table if c not in ("attribute", "group")]]], (
         summaries
@@ -119,7 +120,7 @@ def _summary(
         "equalized_odds_difference": round(eo, 6),
         "auc_difference": round(auc_gap, 6),
         "calibration_gap_difference": round(calibration, 6),
-        "blocking": column in _blocking(params, blocking, sensitive),
+        "blocking": True,
         "flags": flags,
     }
 
