@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import yaml
-from kedro.framework.project import settings
 from pydantic import BaseModel
 
+from credit_risk import settings
 from credit_risk.config import ProjectConfigLoader
 from credit_risk.params import (
     EvaluationParams,

@@ -91,7 +91,7 @@ class LightGBMParams(BaseModel):
     max_rounds: int = Field(3_000, ge=1, description="Upper bound on boosting rounds.")
     early_stopping_rounds: int = Field(100, ge=1)
     fixed: dict[str, Any] = Field(
-        default_factory=lambda: {"objective": "binary", "metric": "auc"},
+        default_factory=lambda: {"objective": "binary", "metric": "auc", "max_bin": 255},
         description="Passed to lgb.train as they are, under the tuned parameters.",
     )
 
