@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy.stats import chi2_contingency, ks_2samp
 
+from credit_risk.evaluation import charts
 from credit_risk.params import DriftParams
 
 UNSEEN = "__unseen__"
@@ -164,33 +165,6 @@ def drift_summary(report: pd.DataFrame, params: DriftParams) -> dict[str, Any]:
     return {"score_psi": score_psi, "flags": flags["blocking"], "warnings": flags["warning"]}
 
 
-def drift_chart(report: pd.DataFrame, title: str) -> go.Figure:
-    """PSI of the 20 most drifted features, coloured by severity.
-
-    Args:
-        report: From :func:`drift_report`.
-        title: Chart title.
-
-    Returns:
-        A horizontal bar chart.
-    """
-    top = report.head(20)
-    figure = go.Figure(
-        go.Bar(
-            x=top["psi"],
-            y=top["feature"],
-            orientation="h",
-            marker_color=top["severity"].map(
-                {"ok": "#4c78a8", "warning": "#f58518", "critical": "#e45756"}
-            ),
-        )
-    )
-    figure.update_layout(
-        title=title, xaxis_title="PSI", yaxis={"autorange": "reversed"}, template="plotly_white"
-    )
-    return figure
-
-
 def monitor(
     reference: pd.DataFrame,
     current: pd.DataFrame,
@@ -212,7 +186,8 @@ def monitor(
         title: The chart's title.
 
     Returns:
-        :func:`drift_report`, :func:`drift_summary` and :func:`drift_chart`.
+        :func:`drift_report`, :func:`drift_summary` and
+        :func:`credit_risk.evaluation.charts.drift_chart`.
     """
     report = drift_report(reference, current, categorical, [*numeric, "score"], params)
-    return report, drift_summary(report, params), drift_chart(report, title)
+    return report, drift_summary(report, params), charts.drift_chart(report, title)
