@@ -118,3 +118,51 @@ def test_lightgbm_candidate_scores_as_the_booster(
     assert np.array_equal(
         lgb_only.score(test), gbm.predict(scoring_model.booster, scoring_model.encoder, test)
     )
+
+
+def test_the_reference_sample_is_seeded_in_order_and_capped(
+    splits: dict[str, pd.DataFrame], scoring_model: ScoringModel
+) -> None:
+    train, features = splits["train"], scoring_model.features
+    sample = bundle.reference_sample(train, features, 100, seed=3)
+    assert list(sample.columns) == features and len(sample) == 100
+    assert sample.equals(bundle.reference_sample(train, features, 100, seed=3))
+    assert not sample.equals(bundle.reference_sample(train, features, 100, seed=4))
+    picked = train.sample(n=100, random_state=3).sort_index()
+    assert sample.equals(picked[features].reset_index(drop=True))
+    assert len(bundle.reference_sample(train, features, 10 * len(train), seed=3)) == len(train)
+
+
+def test_lineage_records_the_run_the_data_and_the_training_period() -> None:
+    dates = pd.Series(pd.to_datetime(["2023-03-05", "2022-01-31", "2023-12-01"]))
+    info = bundle.lineage({"roc_auc": 0.7}, {"run_id": "R", "git_commit": "c"}, "h", dates)
+    assert info == {
+        "metrics": {"roc_auc": 0.7},
+        "kedro_run_id": "R",
+        "git_commit": "c",
+        "feature_table_sha256": "h",
+        "training_period": {"from": "2022-01-31", "to": "2023-12-01"},
+    }
+
+
+def test_a_packaged_model_carries_its_own_reference_scores(
+    scoring_model: ScoringModel, splits: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    reference = bundle.reference_sample(splits["train"], scoring_model.features, 50, seed=1)
+    members = (
+        scoring_model.booster,
+        scoring_model.encoder,
+        scoring_model.logistic,
+        scoring_model.blend,
+    )
+    model = bundle.package("logistic_regression", 0.3, *members, reference, {"k": "v"})
+    assert (model.candidate, model.threshold, model.info) == (
+        "logistic_regression",
+        0.3,
+        {"k": "v"},
+    )
+    assert list(model.reference.columns) == [*scoring_model.features, "score"]
+    expected = baselines.predict_logistic(scoring_model.logistic, reference)
+    assert np.array_equal(model.reference["score"].to_numpy(), expected)
+    digest = bundle.write(model, tmp_path)
+    assert bundle.read(tmp_path, manifest_sha256=digest).reference.equals(model.reference)

@@ -1,12 +1,19 @@
-"""The model card: one self-contained HTML page that opens offline."""
+"""The model card: what it reports, section by section, and one HTML page that opens offline.
+
+:func:`sections` turns an evaluation's reports (:class:`Evidence`) into the card's
+content: lineage, data, metrics with intervals, fairness and drift with their flags, the
+business view, limitations and a risk register. :func:`render` lays it out as HTML.
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from credit_risk.evaluation.business import POLICIES
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -16,6 +23,202 @@ text-align:right}th{background:#f5f5f5}td:first-child,th:first-child{text-align:
 .promote{color:#1a7f37;font-weight:bold}.hold{color:#cf222e;font-weight:bold}
 .flag{color:#cf222e}.muted{color:#666}
 """
+
+
+class Evidence(TypedDict):
+    """The reports a model card is made of, by the name the card's node receives them."""
+
+    decision: dict[str, Any]  # the promotion decision
+    metrics: pd.DataFrame  # test metrics with intervals (long)
+    bayes: pd.DataFrame  # test AUC next to the Bayes-optimal AUC
+    variance: dict[str, Any]  # fold metrics' mean and std
+    eces: dict[str, float]  # expected calibration error per model
+    fairness_table: pd.DataFrame  # per-group rates
+    fairness_summary: dict[str, Any]  # gaps, blocking flags and warnings
+    drift_report: pd.DataFrame  # per-feature drift
+    drift_summary: dict[str, Any]  # blocking flags and warnings
+    business_report: dict[str, Any]  # outcome of each policy
+    feature_metadata: dict[str, Any]  # the feature table's rows and content hash
+    validation_report: dict[str, Any]  # quarantine counts
+    split_summary: dict[str, Any]  # split sizes and periods
+    final_fit: dict[str, Any]  # what the models that serve were fitted on
+    run_context: dict[str, Any]  # run id, pipelines and git state
+
+
+def risks(
+    decision: dict[str, Any], fairness_summary: dict[str, Any], drift_summary: dict[str, Any]
+) -> list[str]:
+    """The risk register: every fairness and drift flag, and every failed check.
+
+    Args:
+        decision: The promotion decision.
+        fairness_summary: Fairness flags (critical) and warnings.
+        drift_summary: Drift flags (critical) and warnings.
+
+    Returns:
+        One line per risk, critical before warnings.
+    """
+    found = [f"fairness (critical): {f}" for f in fairness_summary["flags"]]
+    found += [f"fairness (warning): {f}" for f in fairness_summary["warnings"]]
+    found += [f"drift (critical): {f}" for f in drift_summary["flags"]]
+    found += [f"drift (warning): {f}" for f in drift_summary["warnings"]]
+    found += [f"{name}: failed" for name, ok in decision["checks"].items() if not ok]
+    return found
+
+
+def flag_lines(summary: dict[str, Any]) -> list[str]:
+    """A summary's flags as the card lists them: what blocks, then what warns.
+
+    Args:
+        summary: A fairness or drift summary (``flags``, ``warnings``).
+
+    Returns:
+        ``blocks: ...`` lines, then ``warning: ...`` lines.
+    """
+    return [f"blocks: {f}" for f in summary["flags"]] + [
+        f"warning: {f}" for f in summary["warnings"]
+    ]
+
+
+def lineage(run_context: dict[str, Any], feature_sha256: str, model_sha256: str) -> str:
+    """Where the model comes from: the run, the code, and the data and model files.
+
+    Args:
+        run_context: Run id, pipelines and git state.
+        feature_sha256: Content hash of the feature table.
+        model_sha256: Hash of the LightGBM model file.
+
+    Returns:
+        One sentence.
+    """
+    return (
+        f"Kedro run {run_context.get('run_id')} (versioned outputs saved under "
+        f"that version), git commit {run_context.get('git_commit')}"
+        f"{' with uncommitted changes' if run_context.get('git_dirty') else ''}, "
+        f"pipelines {', '.join(run_context.get('pipelines', []))}; feature table sha256 "
+        f"{feature_sha256}, LightGBM file sha256 {model_sha256}"
+    )
+
+
+def data_section(
+    split_summary: dict[str, Any],
+    feature_metadata: dict[str, Any],
+    validation_report: dict[str, Any],
+    final_fit: dict[str, Any],
+) -> dict[str, Any]:
+    """The data the model saw: splits, feature table, quarantine, what the final fit used.
+
+    Args:
+        split_summary: Split sizes and periods.
+        feature_metadata: The feature table's rows and content hash.
+        validation_report: Quarantine counts.
+        final_fit: What the models that serve were fitted on.
+
+    Returns:
+        ``{"splits", "rows", "sha256", "quarantined", "rows_in", "fitted_on"}``.
+    """
+    splits = pd.DataFrame(split_summary).T.drop(columns="fold_sizes", errors="ignore")
+    return {
+        "splits": splits.reset_index(names="split"),
+        "rows": feature_metadata["rows"],
+        "sha256": feature_metadata["content_sha256"],
+        "quarantined": validation_report["totals"]["rows_quarantined"],
+        "rows_in": validation_report["totals"]["rows_in"],
+        "fitted_on": f"The logistic and LightGBM models that serve were fitted on "
+        f"{' + '.join(final_fit['splits'])} ({final_fit['rows']:,} rows; LightGBM "
+        f"{final_fit['lightgbm_rounds']:,} rounds). Validation figures, the ensemble "
+        "weight and the threshold come from train-only fits, out of sample.",
+    }
+
+
+def metrics_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """One row per model, one column per metric, each cell ``value [low, high]``.
+
+    Args:
+        metrics: Long table (``model``, ``metric``, ``value``, ``low``, ``high``).
+
+    Returns:
+        The wide table.
+    """
+    shown = [
+        f"{v:.4f} [{lo:.4f}, {hi:.4f}]"
+        for v, lo, hi in zip(metrics["value"], metrics["low"], metrics["high"], strict=True)
+    ]
+    wide = metrics.assign(shown=shown).pivot(index="model", columns="metric", values="shown")
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def business_table(business_report: dict[str, Any]) -> pd.DataFrame:
+    """Threshold, approval rate, default rate among approved and profit of each policy.
+
+    Args:
+        business_report: From :func:`credit_risk.evaluation.business.business_report`.
+
+    Returns:
+        One row per policy (candidate, baseline, approve everyone).
+    """
+    outcome = {k: business_report[k] for k in POLICIES}
+    return pd.DataFrame(outcome).T.reset_index(names="policy")[
+        ["policy", "threshold", "approval_rate", "default_rate_approved", "profit"]
+    ]
+
+
+def limitations(split_summary: dict[str, Any]) -> list[str]:
+    """What the card's figures cannot tell.
+
+    Args:
+        split_summary: Split periods (the test period is named).
+
+    Returns:
+        One sentence per limitation.
+    """
+    test = split_summary["test"]
+    return [
+        "Trained on generated demo data: figures describe the demo world, not a real lending book.",
+        "Labels are observed for approved loans only in real life; the demo has no "
+        "reject inference.",
+        "Sensitive attributes are not features, but proxies (such as age-related "
+        "features) can carry their effect; see the fairness section.",
+        f"Test period {test['from']} to {test['to']}: "
+        "performance later may differ; monitor drift on every scored batch.",
+    ]
+
+
+def sections(evidence: Evidence, model_sha256: str) -> dict[str, Any]:
+    """Everything the card reports, by section, as :func:`render` reads it.
+
+    Args:
+        evidence: The evaluation's reports.
+        model_sha256: Hash of the LightGBM model file (for the lineage).
+
+    Returns:
+        Section name -> its content (text, lists of lines, tables).
+    """
+    fairness, drift = evidence["fairness_summary"], evidence["drift_summary"]
+    metadata, eces = evidence["feature_metadata"], evidence["eces"]
+    return {
+        "decision": evidence["decision"],
+        "lineage": lineage(evidence["run_context"], metadata["content_sha256"], model_sha256),
+        "data": data_section(
+            evidence["split_summary"],
+            metadata,
+            evidence["validation_report"],
+            evidence["final_fit"],
+        ),
+        "metrics": metrics_table(evidence["metrics"]),
+        "bayes": evidence["bayes"],
+        "variance": pd.DataFrame(evidence["variance"]).T.reset_index(names="metric"),
+        "ece": pd.DataFrame({"model": list(eces), "ece": list(eces.values())}),
+        "fairness": evidence["fairness_table"],
+        "fairness_flags": flag_lines(fairness),
+        "drift": evidence["drift_report"].head(10)[
+            ["feature", "psi", "p_value", "unseen", "severity"]
+        ],
+        "drift_flags": flag_lines(drift),
+        "business": business_table(evidence["business_report"]),
+        "limitations": limitations(evidence["split_summary"]),
+        "risks": risks(evidence["decision"], fairness, drift),
+    }
 
 
 def _table(frame: pd.DataFrame, digits: int = 4) -> str:
@@ -32,7 +235,7 @@ def render(sections: dict[str, Any], charts: dict[str, go.Figure]) -> str:
     """Render the card.
 
     Args:
-        sections: Everything the card reports (see the evaluation pipeline's node).
+        sections: Everything the card reports, from :func:`sections`.
         charts: Title -> figure; plotly.js is embedded once, so no network is needed.
 
     Returns:

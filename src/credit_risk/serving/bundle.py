@@ -9,6 +9,7 @@ and, when given one, the manifest's own digest as recorded by the registry.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from dataclasses import dataclass, field
@@ -21,12 +22,13 @@ import pandas as pd
 
 from credit_risk.checksums import ChecksumMismatchError, sha256
 from credit_risk.models import baselines, ensemble, gbm
+from credit_risk.models.candidates import ENSEMBLE, LIGHTGBM, LOGISTIC
 from credit_risk.models.encoding import encode
 
 FORMAT = "credit-risk-scoring-model/1"
 MANIFEST = "manifest.json"
 _DERIVED = ("manifest_sha256", "registry")
-CANDIDATES = ("lightgbm_tuned", "ensemble", "logistic_regression")
+CANDIDATES = (LIGHTGBM, ENSEMBLE, LOGISTIC)
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,10 @@ class ScoringModel:
         Returns:
             Probabilities.
         """
-        if self.candidate == "logistic_regression":
+        if self.candidate == LOGISTIC:
             return baselines.predict_logistic(self.logistic, frame)
         lgb_p = gbm.predict(self.booster, self.encoder, frame)
-        if self.candidate == "lightgbm_tuned":
+        if self.candidate == LIGHTGBM:
             return lgb_p
         members = {"lightgbm": lgb_p, "logistic": baselines.predict_logistic(self.logistic, frame)}
         return ensemble.blend(self.blend["weights"], members)
@@ -84,12 +86,12 @@ class ScoringModel:
             One column per feature, positive values pushing towards default.
         """
         parts: list[tuple[float, pd.DataFrame]] = []
-        weights = self.blend["weights"] if self.candidate == "ensemble" else {}
-        if self.candidate in ("lightgbm_tuned", "ensemble"):
+        weights = self.blend["weights"] if self.candidate == ENSEMBLE else {}
+        if self.candidate in (LIGHTGBM, ENSEMBLE):
             raw = self.booster.predict(encode(frame, self.encoder), pred_contrib=True)
             shap = pd.DataFrame(np.asarray(raw)[:, :-1], columns=self.features, index=frame.index)
             parts.append((weights.get("lightgbm", 1.0), shap))
-        if self.candidate in ("logistic_regression", "ensemble"):
+        if self.candidate in (LOGISTIC, ENSEMBLE):
             linear = baselines.logistic_contributions(self.logistic, frame, self.reference)
             parts.append((weights.get("logistic", 1.0), linear))
         total = pd.DataFrame(0.0, index=frame.index, columns=self.features)
@@ -118,6 +120,87 @@ class ScoringModel:
             out[f"reason_{k + 1}"] = names[:, k]
             out[f"reason_{k + 1}_contribution"] = np.where(chosen[:, k] > 0, chosen[:, k], np.nan)
         return pd.DataFrame(out, index=frame.index)
+
+
+def reference_sample(
+    train: pd.DataFrame, features: list[str], rows: int, seed: int
+) -> pd.DataFrame:
+    """A seeded sample of the training features, in their original order: the drift reference.
+
+    Args:
+        train: Training rows.
+        features: The feature columns to keep.
+        rows: Sample size (all of ``train`` when it is smaller).
+        seed: Sampling seed.
+
+    Returns:
+        The sample, its index reset.
+    """
+    sample = train.sample(n=min(rows, len(train)), random_state=seed).sort_index()
+    return sample[features].reset_index(drop=True)
+
+
+def lineage(
+    metrics: dict[str, float],
+    run_context: dict[str, Any],
+    feature_sha256: str | None,
+    training_dates: pd.Series,
+) -> dict[str, Any]:
+    """What a bundle records of the run that made it (its ``info``).
+
+    Args:
+        metrics: The candidate's test metrics.
+        run_context: The Kedro run id and git commit.
+        feature_sha256: Content hash of the feature table, if known.
+        training_dates: The training rows' dates (the training period).
+
+    Returns:
+        ``{"metrics", "kedro_run_id", "git_commit", "feature_table_sha256",
+        "training_period"}``.
+    """
+    return {
+        "metrics": metrics,
+        "kedro_run_id": run_context.get("run_id"),
+        "git_commit": run_context.get("git_commit"),
+        "feature_table_sha256": feature_sha256,
+        "training_period": {
+            "from": str(training_dates.min().date()),
+            "to": str(training_dates.max().date()),
+        },
+    }
+
+
+def package(
+    candidate: str,
+    threshold: float,
+    booster: lgb.Booster,
+    encoder: dict[str, Any],
+    logistic: dict[str, Any],
+    blend: dict[str, Any],
+    reference: pd.DataFrame,
+    info: dict[str, Any],
+) -> ScoringModel:
+    """One scoring model for a candidate, its reference sample scored by itself.
+
+    The reference carries the candidate's own scores next to the features, so a later
+    batch's score drift is measured against what this model predicted in training.
+
+    Args:
+        candidate: The candidate that serves.
+        threshold: Its decision threshold (chosen on validation).
+        booster: LightGBM model.
+        encoder: Its encoder.
+        logistic: Logistic spec.
+        blend: Ensemble spec.
+        reference: Training features (from :func:`reference_sample`).
+        info: Lineage and metrics (from :func:`lineage`).
+
+    Returns:
+        The scoring model.
+    """
+    model = ScoringModel(candidate, threshold, booster, encoder, logistic, blend, reference)
+    scored = model.reference.assign(score=model.score(model.reference))
+    return dataclasses.replace(model, reference=scored, info=info)
 
 
 def _files(model: ScoringModel) -> dict[str, bytes]:

@@ -1,0 +1,125 @@
+"""The model card's sections: risk register, flags, lineage, data, metric cells, limits."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from credit_risk.evaluation import card
+
+DECISION = {
+    "promote": False,
+    "candidate": "ensemble",
+    "serve": "logistic_regression",
+    "checks": {"not_worse_than_baseline": False, "no_drift_flags": True},
+    "reasons": ["roc_auc too low"],
+}
+FAIRNESS = {"flags": ["gender: gap"], "warnings": ["age_band: gap"], "attributes": []}
+DRIFT = {"flags": [], "warnings": ["3 feature(s) drifted"]}
+POLICY = {"threshold": 0.2, "approval_rate": 0.8, "default_rate_approved": 0.05, "profit": 9.0}
+SPLITS = {
+    "train": {"rows": 800, "from": "2022-01-01", "to": "2023-06-30", "fold_sizes": [160] * 5},
+    "validation": {"rows": 100, "from": "2023-07-01", "to": "2023-09-30"},
+    "test": {"rows": 100, "from": "2023-10-01", "to": "2024-01-31"},
+}
+
+
+def _evidence() -> card.Evidence:
+    metrics = pd.DataFrame(
+        {
+            "model": ["ensemble", "ensemble", "logistic_regression"],
+            "metric": ["roc_auc", "brier", "roc_auc"],
+            "value": [0.75, 0.1, 0.7],
+            "low": [0.73, 0.09, 0.68],
+            "high": [0.77, 0.11, 0.72],
+            "std": [0.01, 0.01, 0.01],
+        }
+    )
+    drift_report = pd.DataFrame(
+        {
+            "feature": [f"f{i}" for i in range(12)],
+            "kind": "numeric",
+            "psi": 0.1,
+            "test": "ks",
+            "p_value": 0.5,
+            "unseen": 0,
+            "severity": "ok",
+        }
+    )
+    return card.Evidence(
+        decision=DECISION,
+        metrics=metrics,
+        bayes=pd.DataFrame({"model": ["ensemble"], "test_auc": [0.75]}),
+        variance={"roc_auc": {"mean": 0.74, "std": 0.02}},
+        eces={"ensemble": 0.01},
+        fairness_table=pd.DataFrame({"attribute": ["gender"], "group": ["F"]}),
+        fairness_summary=FAIRNESS,
+        drift_report=drift_report,
+        drift_summary=DRIFT,
+        business_report={"candidate": POLICY, "baseline": POLICY, "approve_everyone": POLICY},
+        feature_metadata={"rows": 1_000, "content_sha256": "f" * 64},
+        validation_report={"totals": {"rows_quarantined": 7, "rows_in": 1_007}},
+        split_summary=SPLITS,
+        final_fit={"splits": ["train", "validation"], "rows": 900, "lightgbm_rounds": 1_234},
+        run_context={"run_id": "R1", "git_commit": "abc", "git_dirty": True, "pipelines": ["p"]},
+    )
+
+
+def test_the_risk_register_lists_critical_flags_warnings_and_failed_checks() -> None:
+    assert card.risks(DECISION, FAIRNESS, DRIFT) == [
+        "fairness (critical): gender: gap",
+        "fairness (warning): age_band: gap",
+        "drift (warning): 3 feature(s) drifted",
+        "not_worse_than_baseline: failed",
+    ]
+    assert card.flag_lines(FAIRNESS) == ["blocks: gender: gap", "warning: age_band: gap"]
+
+
+def test_lineage_names_the_run_the_code_and_both_hashes() -> None:
+    line = card.lineage({"run_id": "R1", "git_commit": "abc", "git_dirty": True}, "F", "M")
+    assert line == (
+        "Kedro run R1 (versioned outputs saved under that version), git commit abc with "
+        "uncommitted changes, pipelines ; feature table sha256 F, LightGBM file sha256 M"
+    )
+
+
+def test_sections_hold_every_part_the_card_renders() -> None:
+    sections = card.sections(_evidence(), "m" * 64)
+    assert list(sections) == [
+        "decision",
+        "lineage",
+        "data",
+        "metrics",
+        "bayes",
+        "variance",
+        "ece",
+        "fairness",
+        "fairness_flags",
+        "drift",
+        "drift_flags",
+        "business",
+        "limitations",
+        "risks",
+    ]
+    metrics = sections["metrics"].set_index("model")
+    assert metrics.loc["ensemble", "roc_auc"] == "0.7500 [0.7300, 0.7700]"
+    assert pd.isna(metrics.loc["logistic_regression", "brier"])
+    data = sections["data"]
+    assert "fold_sizes" not in data["splits"] and data["splits"]["split"].tolist() == list(SPLITS)
+    assert (data["quarantined"], data["rows_in"]) == (7, 1_007)
+    assert "fitted on train + validation (900 rows; LightGBM 1,234 rounds)" in data["fitted_on"]
+    assert len(sections["drift"]) == 10
+    assert sections["business"]["policy"].tolist() == ["candidate", "baseline", "approve_everyone"]
+    assert "Test period 2023-10-01 to 2024-01-31" in sections["limitations"][-1]
+    assert sections["variance"].to_dict("records") == [
+        {"metric": "roc_auc", "mean": 0.74, "std": 0.02}
+    ]
+
+
+def test_the_rendered_card_holds_the_sections_and_every_chart() -> None:
+    page = card.render(card.sections(_evidence(), "m" * 64), {"A": go.Figure(), "B": go.Figure()})
+    assert "<h1>Model card: ensemble</h1>" in page and "DO NOT PROMOTE" in page
+    assert "Kedro run R1" in page and "m" * 64 in page
+    assert "fairness (critical): gender: gap" in page
+    assert "<h3>A</h3>" in page and "<h3>B</h3>" in page
+    assert page.count("plotly.js") >= 1 and page.count('class="plotly-graph-div"') == 2
