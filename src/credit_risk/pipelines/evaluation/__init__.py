@@ -1,4 +1,4 @@
-"""The ``evaluation`` pipeline: candidates + test split -> evidence and a promotion decision."""
+"""The ``evaluation`` pipeline: candidates + test split -> the evidence a promotion needs."""
 
 from credit_risk.pipelines.evaluation.pipeline import create_pipeline
 

@@ -2,6 +2,9 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from credit_risk.evaluation.explain import bayes_comparison
+from credit_risk.evaluation.promotion import select_candidate
+from credit_risk.evaluation.tracking import evaluation_metrics
 from credit_risk.pipelines.evaluation import nodes
 
 CONTRACT = "params:data_contract"
@@ -15,8 +18,10 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         **kwargs: Unused; Kedro's pipeline-factory signature.
 
     Returns:
-        Scoring, metrics with intervals, calibration, variance, business view, fairness,
-        drift, explanations, the Bayes comparison, the decision and the model card.
+        Scoring, candidate selection, metrics with intervals, calibration, variance,
+        business view, fairness, drift, explanations, the Bayes comparison, the comparison
+        with the best baseline, and their tracked metrics: the evidence ``promotion``
+        decides on.
     """
     models = [
         "constant_model",
@@ -34,7 +39,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="score_splits",
             ),
             Node(
-                nodes.select_candidate,
+                select_candidate,
                 "leaderboard",
                 "candidate_selection",
                 name="select_candidate",
@@ -88,7 +93,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="explain_with_shap",
             ),
             Node(
-                nodes.compare_with_bayes,
+                bayes_comparison,
                 ["test_scores", "ground_truth", CONTRACT],
                 "bayes_comparison",
                 name="compare_with_bayes_optimal",
@@ -101,70 +106,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="compare_with_best_baseline",
             ),
             Node(
-                nodes.package_candidate,
-                [
-                    "promotion_decision",
-                    "lightgbm_model",
-                    "lightgbm_encoder",
-                    "logistic_model",
-                    "ensemble_model",
-                    "business_report",
-                    "test_metrics",
-                    "model_input_train",
-                    "feature_table_metadata",
-                    "run_context",
-                    CONTRACT,
-                    EVALUATION,
-                ],
-                "challenger_model",
-                name="register_challenger",
-            ),
-            Node(
-                nodes.decide_promotion,
-                [
-                    "test_metrics",
-                    "candidate_selection",
-                    "baseline_comparison",
-                    "fairness_summary",
-                    "drift_summary",
-                    "champion_record",
-                    EVALUATION,
-                ],
-                "promotion_decision",
-                name="decide_promotion",
-            ),
-            Node(
-                nodes.build_model_card,
-                {
-                    "decision": "promotion_decision",
-                    "metrics": "test_metrics",
-                    "bayes": "bayes_comparison",
-                    "variance": "fold_summary",
-                    "eces": "calibration_error",
-                    "fairness_table": "fairness_table",
-                    "fairness_summary": "fairness_summary",
-                    "drift_report": "drift_report",
-                    "drift_summary": "drift_summary",
-                    "business_report": "business_report",
-                    "feature_metadata": "feature_table_metadata",
-                    "validation_report": "validation_report",
-                    "split_summary": "split_summary",
-                    "lightgbm_model": "lightgbm_model",
-                    "final_fit": "final_fit",
-                    "charts": "model_card_charts",
-                    "run_context": "run_context",
-                },
-                "model_card",
-                name="build_model_card",
-            ),
-            Node(
-                nodes.update_champion,
-                ["promotion_decision", "challenger_model"],
-                "champion_alias",
-                name="promote_in_registry",
-            ),
-            Node(
-                nodes.tracked_evaluation_metrics,
+                evaluation_metrics,
                 [
                     "test_metrics",
                     "baseline_comparison",
@@ -172,25 +114,9 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "calibration_error",
                     "business_report",
                     "fairness_summary",
-                    "promotion_decision",
                 ],
                 "evaluation_metrics",
                 name="track_evaluation_metrics",
-            ),
-            Node(
-                nodes.collect_charts,
-                [
-                    "roc_chart",
-                    "pr_chart",
-                    "calibration_chart",
-                    "fairness_chart",
-                    "drift_chart",
-                    "importance_chart",
-                    "profit_chart",
-                    "leaderboard_chart",
-                ],
-                "model_card_charts",
-                name="collect_charts",
             ),
         ],
         tags=["evaluation"],

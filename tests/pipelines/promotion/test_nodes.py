@@ -1,42 +1,15 @@
+"""Promotion nodes: the gate's decision, the champion update, the tracked figures, the charts."""
+
 from __future__ import annotations
 
-import numpy as np
+from types import SimpleNamespace
+
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
-from credit_risk.evaluation.business import decision_outcome, profit_curve, profit_per_loan
-from credit_risk.params import BusinessParams, EvaluationParams
-from credit_risk.pipelines.evaluation.nodes import decide_promotion
-
-
-def test_profit_of_a_loan() -> None:
-    loans = pd.DataFrame(
-        {
-            "amount": [1_000.0, 1_000.0],
-            "interest_rate": [0.12, 0.12],
-            "term_months": [24, 24],
-            "y": [0, 1],
-        }
-    )
-    profit = profit_per_loan(
-        loans, "y", BusinessParams(loss_given_default=0.5, interest_share_earned=0.5)
-    )
-    assert profit.tolist() == [pytest.approx(120.0), -500.0]
-
-
-def test_best_threshold_declines_the_risky_loans() -> None:
-    score = np.array([0.05, 0.1, 0.6, 0.9])
-    profit = np.array([100.0, 80.0, -500.0, -600.0])
-    curve = profit_curve(score, profit, 11)
-    best = curve.iloc[int(np.argmax(curve["profit"].to_numpy()))]
-    assert best["profit"] == 180.0 and best["approval_rate"] == 0.5
-    outcome = decision_outcome(score, profit, np.array([0, 0, 1, 1]), float(best["threshold"]))
-    assert outcome == {
-        "threshold": pytest.approx(best["threshold"]),
-        "approval_rate": 0.5,
-        "default_rate_approved": 0.0,
-        "profit": 180.0,
-    }
+from credit_risk.params import EvaluationParams
+from credit_risk.pipelines.promotion.nodes import collect_charts, decide_promotion, update_champion
 
 
 def _metrics(candidate: tuple[float, float, float], baseline: float) -> pd.DataFrame:
@@ -137,3 +110,36 @@ def test_a_refused_candidate_leaves_the_first_champion_to_the_baseline() -> None
     strict = EvaluationParams.model_validate({"promotion": {"baseline_serves_first": False}})
     off = decide_promotion(metrics, SELECTION, LOSS, CLEAN, CLEAN, {}, strict)
     assert off["baseline_serves"] is False and off["serve"] == "lightgbm_tuned"
+
+
+def test_the_registry_update_carries_the_challengers_version() -> None:
+    # only the registry's record of the loaded challenger is read
+    challenger = SimpleNamespace(info={"registry": {"version": 5}, "metrics": {}})
+    decision = {
+        "promote": False,
+        "baseline_serves": True,
+        "serve": "logistic_regression",
+        "reasons": ["why"],
+    }
+    assert update_champion(decision, challenger) == {
+        "promote": True,
+        "version": 5,
+        "candidate": "logistic_regression",
+        "reasons": ["why"],
+    }
+
+
+def test_the_card_shows_the_charts_in_its_order() -> None:
+    figures = [go.Figure(layout={"title": str(i)}) for i in range(8)]
+    named = collect_charts(*figures)
+    assert list(named) == [
+        "ROC",
+        "Precision-recall",
+        "Calibration",
+        "Fairness",
+        "Drift",
+        "Feature importance",
+        "Profit",
+        "Leaderboard (validation)",
+    ]
+    assert [f.layout.title.text for f in named.values()] == [str(i) for i in range(8)]
