@@ -194,6 +194,16 @@ class TuningParams(BaseModel):
     pruner: PrunerParams = PrunerParams()
     search_space: dict[str, Dimension] = Field(default_factory=_default_search_space, min_length=1)
     show_progress_bar: bool = True
+    start_from_defaults: bool = Field(
+        True,
+        description="A new study's first trial is LightGBM's defaults (clamped into the "
+        "space): the tuned model never trails them on the tuning objective.",
+    )
+    scale_to_rows: bool = Field(
+        True,
+        description="Cap min_data_in_leaf and num_leaves by the rows a trial trains on, so "
+        "a small table is not searched with ranges sized for a large one.",
+    )
 
     def named_for(self, dataset: str) -> TuningParams:
         """These settings with the study named: ``study_name``, or ``<dataset>-lightgbm``.

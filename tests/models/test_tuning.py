@@ -11,7 +11,7 @@ from sklearn.metrics import roc_auc_score
 
 from credit_risk.contract import DataContract
 from credit_risk.datasets import OptunaStorageDataset
-from credit_risk.models import gbm
+from credit_risk.models import gbm, tuning
 from credit_risk.models.encoding import fit_encoder
 from credit_risk.models.tuning import best_result, finished_trials
 from credit_risk.params import TrainingParams, TuningParams
@@ -236,3 +236,43 @@ def test_folds_unusable_for_auc_are_refused(
     no_folds = {**splits, "train": train.drop(columns="fold")}
     with pytest.raises(DataContractError, match="'fold' of dataset 'model_input_train'"):
         _tune(tmp_path, no_folds, contract, training)
+
+
+def test_the_search_space_is_capped_by_the_rows_a_trial_trains_on() -> None:
+    space = TuningParams().search_space
+    small = tuning.scaled_space(space, rows=550)
+    assert (small["min_data_in_leaf"].low, small["min_data_in_leaf"].high) == (20, 27)  # type: ignore[union-attr]
+    assert (small["num_leaves"].low, small["num_leaves"].high) == (4, 13)  # type: ignore[union-attr]
+    tiny = tuning.scaled_space(space, rows=100)
+    assert (tiny["min_data_in_leaf"].low, tiny["min_data_in_leaf"].high) == (5, 5)  # type: ignore[union-attr]
+    assert tuning.scaled_space(space, rows=14_000) == space  # the demo's folds: unchanged
+
+
+def test_lightgbms_defaults_are_clamped_into_the_space() -> None:
+    point = tuning.defaults_point(TuningParams().search_space)
+    assert point == {
+        "learning_rate": 0.1,
+        "num_leaves": 31,
+        "min_data_in_leaf": 20,
+        "feature_fraction": 1.0,
+        "bagging_fraction": 1.0,
+        "bagging_freq": 0,
+        "lambda_l2": 0.001,  # LightGBM's 0 is below the log range: its lowest value
+        "min_gain_to_split": 0.0,
+        "cat_smooth": 10.0,
+    }
+
+
+def test_a_new_study_tries_lightgbms_defaults_first(
+    tmp_path: Path,
+    splits: dict[str, pd.DataFrame],
+    contract: DataContract,
+    training: TrainingParams,
+) -> None:
+    result = _tune(tmp_path, splits, contract, training)
+    study = _study(tmp_path, result["study_name"])
+    first = study.trials[0]
+    rows = len(splits["train"]) - splits["train"]["fold"].value_counts().max()
+    space = tuning.scaled_space(training.tuning.search_space, int(rows))
+    assert first.params == tuning.defaults_point(space)
+    assert result["best_value"] >= first.value

@@ -32,6 +32,7 @@ from optuna_integration import LightGBMPruningCallback
 
 from credit_risk.models import gbm
 from credit_risk.params import (
+    Choice,
     Dimension,
     FloatRange,
     IntRange,
@@ -67,6 +68,77 @@ def make_pruner(params: PrunerParams, max_rounds: int) -> optuna.pruners.BasePru
             reduction_factor=params.reduction_factor,
         )
     return optuna.pruners.NopPruner()
+
+
+LIGHTGBM_DEFAULTS: dict[str, float | int] = {
+    "learning_rate": 0.1,
+    "num_leaves": 31,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 1.0,
+    "bagging_fraction": 1.0,
+    "bagging_freq": 0,
+    "lambda_l1": 0.0,
+    "lambda_l2": 0.0,
+    "min_gain_to_split": 0.0,
+    "cat_smooth": 10.0,
+    "max_depth": -1,
+}
+"""LightGBM's own defaults for the parameters a search space may hold (LightGBM 4.x)."""
+
+ROWS_PER_LEAF_CAP = 20
+"""``min_data_in_leaf`` is capped at 1/20 of the rows a trial trains on."""
+ROWS_PER_NUM_LEAVES = 40
+"""``num_leaves`` is capped at 1/40 of them: a tree cannot have more leaves than data."""
+
+
+def scaled_space(space: dict[str, Dimension], rows: int) -> dict[str, Dimension]:
+    """The search space with ``min_data_in_leaf`` and ``num_leaves`` bounded by the rows.
+
+    A range sized for the demo's 14,000-row folds (``min_data_in_leaf`` up to 400) asks
+    for leaves larger than a 550-row fold allows, and trials stop after one round.
+
+    Args:
+        space: Name -> dimension, as configured.
+        rows: Rows each trial's models train on.
+
+    Returns:
+        The space, with the two integer ranges capped (unchanged when they already fit).
+    """
+    caps = {
+        "min_data_in_leaf": rows // ROWS_PER_LEAF_CAP,
+        "num_leaves": rows // ROWS_PER_NUM_LEAVES,
+    }
+    out = dict(space)
+    for name, cap in caps.items():
+        dim = out.get(name)
+        if isinstance(dim, IntRange) and dim.high > max(2, cap):
+            high = max(2, cap)
+            out[name] = dim.model_copy(update={"high": high, "low": min(dim.low, high)})
+    return out
+
+
+def defaults_point(space: dict[str, Dimension]) -> dict[str, Any]:
+    """LightGBM's defaults for the space's parameters, each clamped into its range.
+
+    Args:
+        space: Name -> dimension.
+
+    Returns:
+        Name -> value for every dimension whose default is known (others are sampled).
+    """
+    point: dict[str, Any] = {}
+    for name, dim in space.items():
+        if name not in LIGHTGBM_DEFAULTS:
+            continue
+        default = LIGHTGBM_DEFAULTS[name]
+        if isinstance(dim, Choice):
+            if default in dim.choices:
+                point[name] = default
+        elif isinstance(dim, IntRange):
+            point[name] = int(min(max(int(default), dim.low), dim.high))
+        else:
+            point[name] = float(min(max(float(default), dim.low), dim.high))
+    return point
 
 
 def suggest(trial: optuna.Trial, space: dict[str, Dimension]) -> dict[str, Any]:
@@ -280,6 +352,8 @@ def optimise(
         )
         return
     logger.info("Study '%s': running %d of %d trials", study.study_name, remaining, tuning.n_trials)
+    if tuning.start_from_defaults and not study.get_trials(deepcopy=False):
+        study.enqueue_trial(defaults_point(tuning.search_space), skip_if_exists=True)
 
     def objective(trial: optuna.Trial) -> float:
         params = {**base, **suggest(trial, tuning.search_space)}

@@ -16,7 +16,7 @@ from credit_risk.evaluation import charts
 from credit_risk.models import baselines, candidates, ensemble, fitting, gbm, tuning
 from credit_risk.models.encoding import fit_encoder
 from credit_risk.models.frames import require_trainable, target
-from credit_risk.params import TrainingParams
+from credit_risk.params import TrainingParams, TuningParams
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,10 @@ def tune_lightgbm(
     require_trainable(train, contract, "model_input_train")
     require_trainable(validation, contract, "model_input_validation")
     settings = training.tuning.named_for(contract.dataset)
+    if settings.scale_to_rows:
+        space = tuning.scaled_space(settings.search_space, _rows_per_trial(train, settings))
+        settings = settings.model_copy(update={"search_space": space})
+    training = training.model_copy(update={"tuning": settings})
     base = gbm.base_params(
         training.lightgbm,
         training.seed,
@@ -354,3 +358,10 @@ def tracked_training_metrics(
         for n, v in zip(done["number"], done["value"], strict=True)
     ]
     return metrics
+
+
+def _rows_per_trial(train: pd.DataFrame, settings: TuningParams) -> int:
+    """Rows a trial's models train on: all but one fold with ``cv``, else all of them."""
+    if settings.objective == "cv" and "fold" in train.columns:
+        return int(len(train) - train["fold"].value_counts().max())
+    return len(train)
