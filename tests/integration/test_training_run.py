@@ -6,7 +6,9 @@ from pathlib import Path
 import lightgbm as lgb
 import pandas as pd
 import pytest
+from mlflow.tracking import MlflowClient
 
+from credit_risk.datasets import registry
 from credit_risk.models import gbm
 
 from .conftest import SMALL, Runner
@@ -78,3 +80,40 @@ def test_same_seed_reproduces_the_lightgbm_file_byte_for_byte(project: Path, run
     assert first.with_name("lightgbm_model.txt.sha256").read_text() == (
         second.with_name("lightgbm_model.txt.sha256").read_text()
     )
+
+
+def _runs_of(client: MlflowClient, pipelines: str) -> list:
+    experiment = client.get_experiment_by_name("credit_risk")
+    assert experiment is not None
+    return client.search_runs([experiment.experiment_id], f"tags.`env.pipelines` = '{pipelines}'")
+
+
+def test_promotion_runs_on_its_own_from_what_evaluation_saved(project: Path, run: Runner) -> None:
+    run(["demo_data", "data_processing"])
+    run(["training"])
+    run(["evaluation"])
+    reporting = project / "data" / "08_reporting"
+    assert not (reporting / "promotion_decision.json").exists()  # evaluation decides nothing
+    run(["promotion"])
+    (decision_file,) = _versions(reporting / "promotion_decision.json")
+    decision = json.loads(decision_file.read_text())
+    assert decision["promote"] == all(decision["checks"].values())
+    (card_file,) = _versions(reporting / "model_card.html")
+    card = card_file.read_text()
+    assert f"Model card: {decision['candidate']}" in card and "pipelines promotion;" in card
+    store = f"sqlite:///{project.resolve().as_posix()}/mlflow.db"
+    client = MlflowClient(tracking_uri=store, registry_uri=store)
+    challenger = registry.version_by_alias(client, "credit_risk", "challenger")
+    assert challenger is not None and challenger.tags["candidate"] == decision["serve"]
+    champion = registry.version_by_alias(client, "credit_risk", "champion")
+    if decision["promote"] or decision["baseline_serves"]:
+        assert champion is not None and champion.version == challenger.version
+    else:
+        assert champion is None
+    (evaluation,), (promotion,) = _runs_of(client, "evaluation"), _runs_of(client, "promotion")
+    assert "evaluation.test.ensemble.roc_auc" in evaluation.data.metrics
+    assert not any(m.startswith("evaluation.promotion.") for m in evaluation.data.metrics)
+    tracked = promotion.data.metrics
+    assert tracked["evaluation.promotion.promote"] == float(decision["promote"])
+    for check, ok in decision["checks"].items():
+        assert tracked[f"evaluation.promotion.{check}"] == float(ok)

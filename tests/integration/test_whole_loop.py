@@ -108,6 +108,8 @@ def test_mlflow_holds_parameters_metrics_artifacts_and_environment(loop: Path) -
     )
     assert metrics["evaluation.promotion.promote"] == float(decision["promote"])
     assert metrics["evaluation.promotion.baseline_serves"] == float(decision["baseline_serves"])
+    for check, ok in decision["checks"].items():  # from the promotion pipeline's own dataset
+        assert metrics[f"evaluation.promotion.{check}"] == float(ok)
     assert "training.lightgbm_tuned.val_auc" in metrics
     trials = client.get_metric_history(run.info.run_id, "training.tuning.trial_value")
     board = pd.read_csv(_latest(loop / "data" / "08_reporting" / "tuning_trials.csv"))
