@@ -39,10 +39,10 @@ from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoDataParams, generate
 from credit_risk.models.encoding import encode
 from credit_risk.params import FeatureParams, ValidationSettings
-from credit_risk.pipelines.data_processing import create_pipeline as data_processing
 from credit_risk.pipelines.inference import nodes as inf
 from credit_risk.pipelines.training import create_pipeline as training
 from credit_risk.running import demo_inputs, run_in_memory
+from credit_risk.running import demo_processing as data_processing
 from credit_risk.serving import bundle
 from credit_risk.serving.bundle import ScoringModel
 

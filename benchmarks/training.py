@@ -45,9 +45,9 @@ from credit_risk.demo_data import DemoDataParams, generate
 from credit_risk.models import gbm
 from credit_risk.models.encoding import encode, fit_encoder
 from credit_risk.params import TrainingParams
-from credit_risk.pipelines.data_processing import create_pipeline
 from credit_risk.pipelines.training import nodes
-from credit_risk.running import demo_inputs, run_in_memory
+from credit_risk.pipelines.tuning import nodes as tuning_nodes
+from credit_risk.running import demo_inputs, demo_processing, run_in_memory
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -62,7 +62,7 @@ def make_splits(n_customers: int | None) -> tuple[dict[str, pd.DataFrame], pd.Da
     params = _parameters()
     demo_block = params["demo_data"] | ({"n_customers": n_customers} if n_customers else {})
     data = generate(DemoDataParams(**demo_block))
-    catalog = run_in_memory(create_pipeline(), demo_inputs(data), params)
+    catalog = run_in_memory(demo_processing(), demo_inputs(data), params)
     splits = {s: catalog.load(f"model_input_{s}") for s in ("train", "validation", "test")}
     return splits, data.ground_truth
 
@@ -98,8 +98,8 @@ def tune_ours(
     training = training.model_copy(update={"tuning": settings})
     storage = InMemoryStorage()
     started = time.perf_counter()
-    encoder = nodes.fit_lightgbm_encoder(splits["train"], contract)
-    best, _ = nodes.tune_lightgbm(
+    encoder = tuning_nodes.fit_lightgbm_encoder(splits["train"], contract)
+    best, _ = tuning_nodes.tune_lightgbm(
         storage, splits["train"], splits["validation"], encoder, contract, training
     )
     train_only, _ = nodes.refit_lightgbm(splits["train"], encoder, best, contract, training)

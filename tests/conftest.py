@@ -12,8 +12,7 @@ from kedro.config import OmegaConfigLoader
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
 from credit_risk.params import SourceSpec, ValidationSettings
-from credit_risk.pipelines.data_processing import create_pipeline
-from credit_risk.running import demo_inputs, run_in_memory
+from credit_risk.running import demo_inputs, demo_processing, run_in_memory
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -57,5 +56,5 @@ def contract(parameters: dict[str, Any]) -> DataContract:
 @pytest.fixture(scope="session")
 def splits(demo: DemoData, parameters: dict[str, Any]) -> dict[str, pd.DataFrame]:
     """Train, validation and test splits of the small demo data, via data_processing."""
-    catalog = run_in_memory(create_pipeline(), demo_inputs(demo), parameters)
+    catalog = run_in_memory(demo_processing(), demo_inputs(demo), parameters)
     return {s: catalog.load(f"model_input_{s}") for s in ("train", "validation", "test")}

@@ -63,3 +63,15 @@ def demo_inputs(data: Any) -> dict[str, Any]:
     """
     names = ("customers", "applications", "repayment_history", "scoring_batch")
     return {name: getattr(data, name) for name in names}
+
+
+def demo_processing() -> Pipeline:
+    """``data_processing`` as the registry registers it in the demo: with ``model_input``.
+
+    Returns:
+        Raw tables -> validated -> model table -> feature table and splits.
+    """
+    from credit_risk.pipelines.data_processing import create_pipeline as sources  # noqa: PLC0415
+    from credit_risk.pipelines.model_input import create_pipeline as model_input  # noqa: PLC0415
+
+    return sources() + model_input()

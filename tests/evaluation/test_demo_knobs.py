@@ -16,13 +16,12 @@ from credit_risk.demo_data import DemoDataParams, generate
 from credit_risk.evaluation.fairness import fairness_report
 from credit_risk.models.baselines import fit_logistic, predict_logistic
 from credit_risk.params import FairnessParams, LogisticParams
-from credit_risk.pipelines.data_processing import create_pipeline
-from credit_risk.running import demo_inputs, run_in_memory
+from credit_risk.running import demo_inputs, demo_processing, run_in_memory
 
 
 def _gender_summary(bias: bool, parameters: dict[str, Any], contract: DataContract) -> dict:
     data = generate(DemoDataParams(**{**parameters["demo_data"], "bias": {"enabled": bias}}))
-    catalog = run_in_memory(create_pipeline(), demo_inputs(data), parameters)
+    catalog = run_in_memory(demo_processing(), demo_inputs(data), parameters)
     train, test = catalog.load("model_input_train"), catalog.load("model_input_test")
     model = fit_logistic(train, contract, LogisticParams(), seed=0)
     scored = test.assign(score=predict_logistic(model, test))

@@ -16,7 +16,8 @@ from credit_risk.models.encoding import fit_encoder
 from credit_risk.models.tuning import best_result, finished_trials
 from credit_risk.params import TrainingParams, TuningParams
 from credit_risk.pipelines.evaluation.nodes import evaluate_variance
-from credit_risk.pipelines.training import nodes
+from credit_risk.pipelines.training import nodes as training_nodes
+from credit_risk.pipelines.tuning import nodes
 from credit_risk.validation import DataContractError
 
 
@@ -181,7 +182,7 @@ def test_holdout_objective_scores_each_trial_on_the_validation_period(
     assert result["objective"] == "holdout"
     assert result["refit_rounds"] == result["best_iteration"]  # trials saw every training row
     encoder = fit_encoder(splits["train"], contract)
-    booster, _ = nodes.refit_lightgbm(splits["train"], encoder, result, contract, holdout)
+    booster, _ = training_nodes.refit_lightgbm(splits["train"], encoder, result, contract, holdout)
     p = gbm.predict(booster, encoder, splits["validation"])
     y = splits["validation"][contract.target_column]
     assert roc_auc_score(y, p) == pytest.approx(result["best_value"], abs=1e-9)

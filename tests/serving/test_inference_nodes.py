@@ -12,7 +12,6 @@ import pytest
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData
 from credit_risk.params import FeatureParams, InferenceParams, ValidationSettings
-from credit_risk.pipelines.data_processing import create_pipeline
 from credit_risk.pipelines.inference.nodes import (
     build_batch_features,
     link_batch_to_customers,
@@ -21,7 +20,7 @@ from credit_risk.pipelines.inference.nodes import (
     summarise_batch,
     validate_batch,
 )
-from credit_risk.running import demo_inputs, run_in_memory
+from credit_risk.running import demo_inputs, demo_processing, run_in_memory
 from credit_risk.serving.bundle import ScoringModel
 from credit_risk.validation import DataContractError
 
@@ -30,7 +29,7 @@ CHAMPION = {"version": 4}
 
 @pytest.fixture(scope="module")
 def processed(demo: DemoData, parameters: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    catalog = run_in_memory(create_pipeline(), demo_inputs(demo), parameters)
+    catalog = run_in_memory(demo_processing(), demo_inputs(demo), parameters)
     return {n: catalog.load(n) for n in ("customers_validated", "repayment_history_primary")}
 
 

@@ -1,4 +1,4 @@
-"""Custom Kedro datasets: model artifacts with checksums, the Optuna study storage, the registry."""
+"""Custom Kedro datasets: checksummed models, the Optuna storage, the registry, read-only inputs."""
 
 from credit_risk.datasets.checksummed import (
     ChecksumMismatchError,
@@ -6,6 +6,7 @@ from credit_risk.datasets.checksummed import (
     LightGBMModelDataset,
 )
 from credit_risk.datasets.optuna_storage import OptunaStorageDataset
+from credit_risk.datasets.read_only import ReadOnlyDataset
 from credit_risk.datasets.registry import ChampionDataset, RegisteredModelDataset
 from credit_risk.datasets.tracked import VersionedMlflowArtifactDataset
 
@@ -15,6 +16,7 @@ __all__ = [
     "JSONArtifactDataset",
     "LightGBMModelDataset",
     "OptunaStorageDataset",
+    "ReadOnlyDataset",
     "RegisteredModelDataset",
     "VersionedMlflowArtifactDataset",
 ]

@@ -10,13 +10,12 @@ from kedro.io import DataCatalog
 
 from credit_risk.contract import DataContract
 from credit_risk.demo_data import DemoData
-from credit_risk.pipelines.data_processing import create_pipeline
-from credit_risk.running import demo_inputs, run_in_memory
+from credit_risk.running import demo_inputs, demo_processing, run_in_memory
 
 
 @pytest.fixture(scope="module")
 def outputs(demo: DemoData, parameters: dict[str, Any]) -> DataCatalog:
-    return run_in_memory(create_pipeline(), demo_inputs(demo), parameters)
+    return run_in_memory(demo_processing(), demo_inputs(demo), parameters)
 
 
 def test_nothing_disappears(outputs: DataCatalog, demo: DemoData) -> None:

@@ -1,9 +1,11 @@
-"""Wiring of the ``data_processing`` pipeline: the source-specific part, then ``model_input``."""
+"""Wiring of the ``data_processing`` pipeline: the credit demo's raw tables -> ``model_table``.
+
+The registry registers ``data_processing`` with ``model_input`` after it.
+"""
 
 from kedro.pipeline import Node, Pipeline
 
 from credit_risk.pipelines.data_processing import nodes
-from credit_risk.pipelines.model_input.pipeline import create_pipeline as model_input
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
@@ -14,7 +16,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
 
     Returns:
         Validation of each raw source, orphan checks, quarantine and report, the
-        point-in-time model table, then the generic ``model_input`` pipeline.
+        point-in-time model table.
     """
     validation = [
         Node(
@@ -76,4 +78,4 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             name="build_point_in_time_model_table",
         ),
     ]
-    return Pipeline(validation + joins, tags=["data_processing"]) + model_input()
+    return Pipeline(validation + joins, tags=["data_processing"])

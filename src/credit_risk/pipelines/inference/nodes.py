@@ -10,19 +10,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from credit_risk.config import OWN_BATCH
 from credit_risk.contract import DataContract
 from credit_risk.evaluation import drift
 from credit_risk.features.model_table import build_model_table
-from credit_risk.models.encoding import unseen_counts
 from credit_risk.params import FeatureParams, InferenceParams, ValidationSettings
 from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ScoringBatchSchema
+from credit_risk.serving import scoring
 from credit_risk.serving.bundle import ScoringModel
-from credit_risk.validation import DataContractError, split_orphans, validate_source
+from credit_risk.validation import split_orphans, validate_source
+from credit_risk.validation.target import prepare_table
 
 logger = logging.getLogger(__name__)
 
@@ -119,55 +120,14 @@ def score_batch(
         DataContractError: A feature column the model needs is missing.
         RuntimeError: The loaded model is not the version the registry calls champion.
     """
-    version = model.info.get("registry", {}).get("version")
-    if champion and version != champion.get("version"):
-        raise RuntimeError(
-            f"Loaded model version {version}, but the registry's champion is version "
-            f"{champion.get('version')}: the alias moved during the run; run again."
-        )
-    missing = [c for c in model.features if c not in features.columns]
-    if missing:
-        raise DataContractError(
-            "batch_features",
-            missing[0],
-            f"the model needs {len(missing)} feature(s) the batch lacks: {missing[:5]}",
-            "build the batch with the same feature code and windows as the training table",
-        )
-    unseen = unseen_counts(features, model.encoder)
-    for column, count in unseen.items():
-        logger.warning(
-            "Batch column '%s': %d value(s) never seen in training, scored as missing",
-            column,
-            count,
-        )
-    score = model.score(features)
-    declined = score >= model.threshold
-    keys = [contract.id_column, contract.group_column, contract.date_column]
-    scored = features[keys].assign(score=score, decision=np.where(declined, "decline", "approve"))
-    reasons = model.reason_codes(features.loc[declined], inference.reason_codes)
-    scored = scored.join(reasons)
-    scored["model_name"] = model.info.get("registry", {}).get("name")
-    scored["model_version"] = version
-    scored["model_candidate"] = model.candidate
-    summary = {
-        "rows_scored": len(scored),
-        "declined": int(declined.sum()),
-        "approval_rate": float(1 - declined.mean()) if len(scored) else None,
-        "threshold": model.threshold,
-        "unseen_categories": unseen,
-        "model": {
-            "name": model.info.get("registry", {}).get("name"),
-            "version": version,
-            "candidate": model.candidate,
-            "manifest_sha256": model.info.get("manifest_sha256"),
-            "trained_in_kedro_run": model.info.get("kedro_run_id"),
-        },
-    }
+    scoring.check_champion(model, champion)
+    scoring.check_features(features, model, "batch_features")
+    scored, summary = scoring.score_rows(features, model, contract, inference.reason_codes)
     logger.info(
-        "Scored %d applications with %s version %s: %d declined at threshold %.3f",
+        "Scored %d rows with %s version %s: %d declined at threshold %.3f",
         len(scored),
         model.candidate,
-        version,
+        summary["model"]["version"],
         summary["declined"],
         model.threshold,
     )
@@ -245,3 +205,43 @@ def summarise_batch(
         "unseen_values": sum(scoring["unseen_categories"].values()),
     }
     return summary, {k: {"value": float(v), "step": 0} for k, v in metrics.items()}
+
+
+def validate_scoring_table(
+    table: pd.DataFrame, contract: DataContract, validation: ValidationSettings
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """A batch of the user's (the table's columns, no target) checked as the table was.
+
+    Args:
+        table: The batch as read (``own_batch``).
+        contract: Column roles; the target is not needed.
+        validation: Shared validation settings.
+
+    Returns:
+        Valid rows, quarantined rows, and a summary with the batch's content hash.
+
+    Raises:
+        DataContractError: A column the contract names is missing, or the batch is empty.
+    """
+    schema = contract.pandera_schema().remove_columns([contract.target_column])
+    prepared = prepare_table(
+        table.drop(columns=[contract.target_column], errors="ignore"), contract
+    )
+    spec = contract.source_spec()
+    return validate_source(prepared, schema, OWN_BATCH, spec, validation, "data_contract")
+
+
+def summarise_scored_table(
+    validation: dict[str, Any], scoring_summary: dict[str, Any], drift_summary: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    """One record of a user's scored batch, and its figures as MLflow metrics.
+
+    Args:
+        validation: The batch's validation summary.
+        scoring_summary: From :func:`score_batch`.
+        drift_summary: From :func:`monitor_batch_drift`.
+
+    Returns:
+        The summary, and its figures as MLflow metrics.
+    """
+    return summarise_batch(validation, pd.DataFrame(), scoring_summary, drift_summary)

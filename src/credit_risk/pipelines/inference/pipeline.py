@@ -2,6 +2,7 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from credit_risk.config import OWN_BATCH
 from credit_risk.pipelines.inference import nodes
 
 CONTRACT = "params:data_contract"
@@ -63,6 +64,47 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "batch_scoring_summary",
                     "batch_drift_summary",
                 ],
+                ["inference_summary", "inference_metrics"],
+                name="summarise_batch",
+            ),
+        ],
+        tags=["inference"],
+    )
+
+
+def create_own_batch_pipeline() -> Pipeline:
+    """The ``inference`` pipeline of a user's world: their batch file, scored by the champion.
+
+    The batch (``own_batch``: the table's columns, no target) is validated against the
+    data contract with quarantine, scored with decisions and reason codes, and monitored
+    for drift against the champion's training reference.
+
+    Returns:
+        The pipeline.
+    """
+    return Pipeline(
+        [
+            Node(
+                nodes.validate_scoring_table,
+                [OWN_BATCH, CONTRACT, "params:validation"],
+                ["own_batch_validated", "own_batch_quarantine", "own_batch_summary"],
+                name="validate_scoring_table",
+            ),
+            Node(
+                nodes.score_batch,
+                ["own_batch_validated", "champion_model", "champion_alias", CONTRACT, INFERENCE],
+                ["scored_batch", "batch_scoring_summary"],
+                name="score_with_champion",
+            ),
+            Node(
+                nodes.monitor_batch_drift,
+                ["own_batch_validated", "scored_batch", "champion_model", CONTRACT, INFERENCE],
+                ["batch_drift_report", "batch_drift_summary", "batch_drift_chart"],
+                name="monitor_batch_drift",
+            ),
+            Node(
+                nodes.summarise_scored_table,
+                ["own_batch_summary", "batch_scoring_summary", "batch_drift_summary"],
                 ["inference_summary", "inference_metrics"],
                 name="summarise_batch",
             ),

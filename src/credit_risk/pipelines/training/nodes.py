@@ -9,14 +9,12 @@ from typing import Any
 import lightgbm as lgb
 import pandas as pd
 import plotly.graph_objects as go
-from optuna.storages import BaseStorage
 
 from credit_risk.contract import DataContract
 from credit_risk.evaluation import charts
-from credit_risk.models import baselines, candidates, ensemble, fitting, gbm, tuning
-from credit_risk.models.encoding import fit_encoder
+from credit_risk.models import baselines, candidates, ensemble, fitting, gbm, tracking
 from credit_risk.models.frames import require_trainable, target
-from credit_risk.params import TrainingParams, TuningParams
+from credit_risk.params import TrainingParams
 
 logger = logging.getLogger(__name__)
 
@@ -63,87 +61,6 @@ def fit_logistic_baseline(
     return model, _timed(started)
 
 
-def fit_lightgbm_encoder(train: pd.DataFrame, contract: DataContract) -> dict[str, Any]:
-    """Feature order and category levels for LightGBM, fixed at training time.
-
-    Args:
-        train: Training split.
-        contract: Column roles.
-
-    Returns:
-        The encoder spec.
-    """
-    require_trainable(train, contract, "model_input_train")
-    return fit_encoder(train, contract)
-
-
-def tune_lightgbm(
-    storage: BaseStorage,
-    train: pd.DataFrame,
-    validation: pd.DataFrame,
-    encoder: dict[str, Any],
-    contract: DataContract,
-    training: TrainingParams,
-) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Tune LightGBM with Optuna, early-stopping and pruning on the tuning objective.
-
-    With ``objective: cv`` a trial is scored by the mean AUC over the training period's
-    grouped folds (``fold`` column: a customer's rows share a fold), which judges each
-    trial on every training row; the validation period then stays an honest out-of-time
-    check for the leaderboard, the ensemble weights and the threshold. With ``holdout``
-    a trial is scored on the validation period alone.
-
-    The study is created or resumed in ``storage`` (trials are written there as they
-    run); only the trials it still lacks are run.
-
-    Args:
-        storage: Optuna storage from the catalog.
-        train: Training split.
-        validation: Validation split.
-        encoder: LightGBM encoder.
-        contract: Column roles.
-        training: Tuning budget, search space, seeds.
-
-    Returns:
-        The best parameters, best iteration, the refit's rounds and the best value, trial
-        counts and where the study lives; and the table of every trial in the study
-        (tracked in MLflow).
-    """
-    require_trainable(train, contract, "model_input_train")
-    require_trainable(validation, contract, "model_input_validation")
-    settings = training.tuning.named_for(contract.dataset)
-    if settings.scale_to_rows:
-        space = tuning.scaled_space(settings.search_space, _rows_per_trial(train, settings))
-        settings = settings.model_copy(update={"search_space": space})
-    training = training.model_copy(update={"tuning": settings})
-    base = gbm.base_params(
-        training.lightgbm,
-        training.seed,
-        training.num_threads,
-        encoder["features"],
-        contract.monotone_constraints,
-    )
-    data = fitting.tuning_data(train, validation, encoder, contract, training)
-    study = tuning.open_study(storage, settings, training.lightgbm.max_rounds, data.fingerprint)
-    tuning.optimise(study, base, data, settings, training.lightgbm)
-    result = {**tuning.best_result(study), "storage": tuning.describe_storage(storage)}
-    result["rows_seen"] = data.rows_seen(result["objective"])
-    result["refit_rounds"] = tuning.scaled_rounds(
-        result["best_iteration"], result["rows_seen"], len(train)
-    )
-    logger.info(
-        "Best of study '%s': %s AUC %.5f (trial %d, %d rounds; the refit on the training "
-        "period takes %d)",
-        result["study_name"],
-        result["objective"],
-        result["best_value"],
-        result["best_trial"],
-        result["best_iteration"],
-        result["refit_rounds"],
-    )
-    return result, tuning.trials_table(study)
-
-
 def refit_lightgbm(
     train: pd.DataFrame,
     encoder: dict[str, Any],
@@ -182,13 +99,9 @@ def fit_final_models(
 ) -> tuple[dict[str, Any], lgb.Booster, dict[str, Any]]:
     """The logistic and LightGBM models that serve, refitted on the most recent data.
 
-    Everything the validation period decides (the ensemble weights, the leaderboard,
-    the threshold) is decided on validation predictions of the train-only fits, which
-    never saw it. The models that serve are then refitted with the same settings on
-    training + validation (``refit_on_validation``, default on): the validation period
-    is the closest to the applications they will score. LightGBM trains for the best
-    iteration scaled to the rows (:func:`credit_risk.models.tuning.scaled_rounds`); the
-    encoder stays the training period's.
+    The validation period decides the ensemble weights, leaderboard and threshold on the
+    train-only fits' predictions; the models that serve are then refitted on training +
+    validation (``refit_on_validation``), the period closest to what they will score.
 
     Args:
         train: Training split.
@@ -201,24 +114,16 @@ def fit_final_models(
     Returns:
         The logistic spec, the booster, and what they were fitted on.
     """
-    splits = ["train", "validation"] if training.refit_on_validation else ["train"]
-    rows = pd.concat([train, validation][: len(splits)], ignore_index=True)
-    require_trainable(rows, contract, " + ".join(f"model_input_{s}" for s in splits))
-    rows_seen = float(best.get("rows_seen", len(train)))
-    rounds = tuning.scaled_rounds(best["best_iteration"], rows_seen, len(rows))
     started = time.perf_counter()
-    logistic = baselines.fit_logistic(rows, contract, training.logistic, training.seed)
-    booster = fitting.fit_best_lightgbm(rows, encoder, best, contract, training, rounds)
-    info = {
-        "splits": splits,
-        "rows": len(rows),
-        "lightgbm_rounds": rounds,
-        **_timed(started),
-    }
+    logistic, booster, info = fitting.final_fit(
+        train, validation, encoder, best, contract, training
+    )
+    info = {**info, **_timed(started)}
+    rows, rounds = info["rows"], info["lightgbm_rounds"]
     logger.info(
         "Models that serve refitted on %s (%d rows); LightGBM for %d rounds",
         " + ".join(info["splits"]),
-        len(rows),
+        rows,
         rounds,
     )
     return logistic, booster, info
@@ -340,28 +245,4 @@ def tracked_training_metrics(
     Returns:
         Metric name -> ``[{"value": v, "step": s}, ...]``.
     """
-    metrics: dict[str, list[dict[str, float]]] = {}
-    for row in leaderboard.to_dict("records"):
-        for column in ("val_auc", "val_log_loss", "val_brier", "fit_seconds", "size_bytes"):
-            metrics[f"{row['model']}.{column}"] = [{"value": float(row[column]), "step": 0}]
-    metrics["tuning.best_value"] = [{"value": float(best["best_value"]), "step": 0}]
-    metrics["tuning.best_iteration"] = [{"value": float(best["best_iteration"]), "step": 0}]
-    if "refit_rounds" in best:
-        metrics["tuning.refit_rounds"] = [{"value": float(best["refit_rounds"]), "step": 0}]
-    for key in ("rows", "lightgbm_rounds", "fit_seconds"):
-        metrics[f"final_fit.{key}"] = [{"value": float(final_fit[key]), "step": 0}]
-    for state, count in best["trials"].items():
-        metrics[f"tuning.trials_{state}"] = [{"value": float(count), "step": 0}]
-    done = trials[trials["state"] == "complete"]
-    metrics["tuning.trial_value"] = [
-        {"value": float(v), "step": int(n)}
-        for n, v in zip(done["number"], done["value"], strict=True)
-    ]
-    return metrics
-
-
-def _rows_per_trial(train: pd.DataFrame, settings: TuningParams) -> int:
-    """Rows a trial's models train on: all but one fold with ``cv``, else all of them."""
-    if settings.objective == "cv" and "fold" in train.columns:
-        return int(len(train) - train["fold"].value_counts().max())
-    return len(train)
+    return tracking.training_metrics(leaderboard, best, trials, final_fit)

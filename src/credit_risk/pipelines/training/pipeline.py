@@ -35,25 +35,6 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 name="fit_logistic_baseline",
             ),
             Node(
-                nodes.fit_lightgbm_encoder,
-                ["model_input_train", CONTRACT],
-                "lightgbm_encoder",
-                name="fit_lightgbm_encoder",
-            ),
-            Node(
-                nodes.tune_lightgbm,
-                [
-                    "lightgbm_study_storage",
-                    "model_input_train",
-                    "model_input_validation",
-                    "lightgbm_encoder",
-                    CONTRACT,
-                    TRAINING,
-                ],
-                ["lightgbm_best_params", "tuning_trials"],
-                name="tune_lightgbm_with_optuna",
-            ),
-            Node(
                 nodes.refit_lightgbm,
                 [
                     "model_input_train",
