@@ -35,23 +35,10 @@ def _loader(conf: Path, env: str = "local") -> ProjectConfigLoader:
     )
 
 
-# The demo's own choice, not a default: conf/base names the attributes that block (gender)
-# until the evaluation node passes the contract's blocking columns (fairness_warning_only).
-DEMO_CHOICES = {"evaluation": {"fairness": {"blocking_attributes"}}}
-
-
-def _without(values: dict[str, Any], drop: dict[str, Any]) -> dict[str, Any]:
-    out = dict(values)
-    for key, inner in drop.items():
-        out[key] = {k: v for k, v in out[key].items() if k not in inner}
-    return out
-
-
 @pytest.mark.parametrize("block", sorted(BLOCKS))
 def test_conf_base_repeats_the_class_defaults(parameters: dict[str, Any], block: str) -> None:
     model = BLOCKS[block]
-    configured = _without(parameters[block], DEMO_CHOICES.get(block, {}))
-    assert model(**configured) == model(), (
+    assert model(**parameters[block]) == model(), (
         f"conf/base's '{block}' and {model.__name__}'s defaults disagree: one of them changed"
     )
 

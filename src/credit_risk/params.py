@@ -283,14 +283,33 @@ class DriftParams(BaseModel):
 
 
 class BusinessParams(BaseModel):
-    """Economics of a loan (``params:evaluation.business``)."""
+    """The business view: what a decision is worth (``params:evaluation.business``).
+
+    ``rule`` says how the decision threshold is chosen on validation:
+
+    - ``loan_profit``: expected profit of each loan from the contract's amount, interest
+      rate and term columns (interest earned if repaid, ``loss_given_default`` of the
+      amount lost if not);
+    - ``per_outcome``: approving a good row earns ``value_per_good``, a bad one costs
+      ``loss_per_bad`` (times the contract's ``amount_column`` when it names one);
+    - ``approval_rate``: the threshold that approves ``target_approval_rate`` of the
+      validation rows, valued as ``per_outcome`` for the report;
+    - ``auto``: ``loan_profit`` when the contract names the three loan columns, else
+      ``per_outcome``.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    rule: Literal["auto", "loan_profit", "per_outcome", "approval_rate"] = "auto"
     loss_given_default: float = Field(0.6, gt=0, le=1, description="Share of amount lost.")
     interest_share_earned: float = Field(
         0.5, gt=0, le=1, description="Share of rate x term earned on an amortising loan."
     )
+    value_per_good: float = Field(1.0, gt=0, description="per_outcome: an approved good row.")
+    loss_per_bad: float = Field(
+        5.0, gt=0, description="per_outcome: an approved bad row costs this many goods."
+    )
+    target_approval_rate: float = Field(0.8, gt=0, lt=1, description="approval_rate rule.")
     grid_points: int = Field(201, ge=11, description="Thresholds tried on validation.")
 
 

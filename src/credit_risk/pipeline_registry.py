@@ -19,6 +19,7 @@ from kedro.pipeline import Node, Pipeline
 from credit_risk.config import OWN_TABLE, own_batch_configured, own_table_configured
 from credit_risk.evaluation import ground_truth
 from credit_risk.pipelines.inference.pipeline import create_own_batch_pipeline
+from credit_risk.validation.sources import table_report
 
 GENERIC = ("training", "evaluation", "promotion")
 BAYES_NODE = "compare_with_bayes_optimal"
@@ -43,7 +44,12 @@ def register_pipelines() -> dict[str, Pipeline]:
 
 def _own_table_world(pipelines: dict[str, Pipeline]) -> dict[str, Pipeline]:
     """The generic loop on the user's ``own_table``; the demo's parts left out."""
-    model_input = Pipeline(pipelines["model_input"], inputs={"model_table": OWN_TABLE})
+    report = Node(
+        table_report, "model_table_summary", "validation_report", name="build_validation_report"
+    )
+    model_input = Pipeline(pipelines["model_input"], inputs={"model_table": OWN_TABLE}) + Pipeline(
+        [report], tags=["data_processing", "model_input"]
+    )
     evaluation = pipelines["evaluation"]
     bayes = [n for n in evaluation.nodes if n.name == BAYES_NODE]
     if bayes:

@@ -6,15 +6,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from credit_risk.contract import DataContract
 from credit_risk.evaluation.business import (
     best_threshold,
     business_report,
     decision_outcome,
     profit_curve,
-    profit_per_loan,
     threshold_of,
+    value_per_row,
 )
 from credit_risk.params import BusinessParams
+from credit_risk.validation import DataContractError
+
+LOANS = DataContract(
+    target_column="y",
+    amount_column="amount",
+    interest_rate_column="interest_rate",
+    term_months_column="term_months",
+)
 
 
 def test_profit_of_a_loan() -> None:
@@ -26,9 +35,8 @@ def test_profit_of_a_loan() -> None:
             "y": [0, 1],
         }
     )
-    profit = profit_per_loan(
-        loans, "y", BusinessParams(loss_given_default=0.5, interest_share_earned=0.5)
-    )
+    economics = BusinessParams(loss_given_default=0.5, interest_share_earned=0.5)
+    profit = value_per_row(loans, LOANS, "loan_profit", economics)
     assert profit.tolist() == [pytest.approx(120.0), -500.0]
 
 
@@ -74,9 +82,11 @@ def test_the_report_chooses_on_validation_and_reports_on_test() -> None:
     # the candidate ranks the defaults last, the baseline ranks them first
     validation = _loans([0.1, 0.2, 0.8, 0.9], [0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])
     test = _loans([0.1, 0.9, 0.2, 0.3], [0.5, 0.5, 0.5, 0.5], [0, 1, 0, 1])
-    report, curves = business_report(validation, test, ROLES, "y", ECONOMICS)
+    report, curves = business_report(validation, test, ROLES, LOANS, ECONOMICS)
     assert list(report) == [
         "economics",
+        "rule",
+        "rule_description",
         "candidate",
         "baseline",
         "approve_everyone",
@@ -113,3 +123,34 @@ def test_threshold_of_finds_the_model_in_either_role() -> None:
     assert threshold_of(report, "logistic_regression") == 0.2
     with pytest.raises(KeyError, match="no threshold for 'constant_prior'"):
         threshold_of(report, "constant_prior")
+
+
+def test_without_loan_columns_a_good_earns_and_a_bad_costs_per_outcome() -> None:
+    plain = DataContract(target_column="y")
+    rows = pd.DataFrame({"y": [0, 1, 0]})
+    values = value_per_row(rows, plain, "per_outcome", BusinessParams(loss_per_bad=4.0))
+    assert values.tolist() == [1.0, -4.0, 1.0]
+    validation = _loans([0.1, 0.2, 0.8, 0.9], [0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])
+    report, _ = business_report(validation, validation, ROLES, plain, ECONOMICS)
+    assert report["rule"] == "per_outcome"
+    assert "an approved bad row costs 5.0" in report["rule_description"]
+    assert report["candidate"]["validation_profit"] == 2.0  # the two goods approved
+
+
+def test_the_approval_rate_rule_approves_its_share_of_validation() -> None:
+    validation = _loans([0.1, 0.2, 0.3, 0.9], [0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])
+    params = BusinessParams(rule="approval_rate", target_approval_rate=0.75, grid_points=11)
+    report, _ = business_report(validation, validation, ROLES, LOANS, params)
+    assert report["rule"] == "approval_rate"
+    assert report["candidate"]["approval_rate"] == 0.75
+
+
+def test_loan_profit_without_the_loan_columns_names_the_fix() -> None:
+    with pytest.raises(DataContractError, match="amount_column, interest_rate_column"):
+        business_report(
+            _loans([0.1], [0.1], [0]),
+            _loans([0.1], [0.1], [0]),
+            ROLES,
+            DataContract(target_column="y"),
+            BusinessParams(rule="loan_profit"),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from credit_risk.evaluation import card
+from credit_risk.evaluation import card, ground_truth
 
 DECISION = {
     "promote": False,
@@ -98,9 +98,13 @@ def test_sections_hold_every_part_the_card_renders() -> None:
         "drift",
         "drift_flags",
         "business",
+        "business_rule",
+        "intended_use",
+        "test_kind",
         "limitations",
         "risks",
     ]
+    assert sections["test_kind"] == "out-of-time test period"
     metrics = sections["metrics"].set_index("model")
     assert metrics.loc["ensemble", "roc_auc"] == "0.7500 [0.7300, 0.7700]"
     assert pd.isna(metrics.loc["logistic_regression", "brier"])
@@ -123,3 +127,19 @@ def test_the_rendered_card_holds_the_sections_and_every_chart() -> None:
     assert "fairness (critical): gender: gap" in page
     assert "<h3>A</h3>" in page and "<h3>B</h3>" in page
     assert page.count("plotly.js") >= 1 and page.count('class="plotly-graph-div"') == 2
+
+
+def test_a_table_without_dates_or_ground_truth_gets_a_card_that_says_so() -> None:
+    evidence = _evidence()
+    evidence["bayes"] = ground_truth.not_configured()
+    evidence["split_summary"] = {
+        name: {k: v for k, v in part.items() if k not in ("from", "to")}
+        for name, part in evidence["split_summary"].items()
+    }
+    sections = card.sections(evidence, "m" * 64)
+    assert sections["test_kind"] == "test rows (stratified random split)"
+    assert not any("generated demo data" in line for line in sections["limitations"])
+    assert "No date column: test rows were drawn at random" in sections["limitations"][-1]
+    page = card.render(sections, {})
+    assert "Skipped: no ground truth configured" in page
+    assert "Metrics on the test rows (stratified random split)" in page

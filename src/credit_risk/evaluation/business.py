@@ -8,33 +8,97 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from credit_risk.contract import DataContract
 from credit_risk.models.candidates import score_column
 from credit_risk.params import BusinessParams
+from credit_risk.validation import DataContractError
 
 POLICIES = ("candidate", "baseline", "approve_everyone")
 
 
-def profit_per_loan(frame: pd.DataFrame, target: str, params: BusinessParams) -> np.ndarray:
-    """What approving each loan earned: interest if repaid, minus the loss if defaulted.
+def resolved_rule(contract: DataContract, params: BusinessParams) -> str:
+    """The rule the business view applies (``auto`` resolved from the contract).
 
     Args:
-        frame: Rows with ``amount``, ``interest_rate``, ``term_months`` and the target.
-        target: Column of 0/1 labels.
-        params: Loss given default and share of interest earned.
+        contract: Names the loan columns, if the table has them.
+        params: The configured rule.
 
     Returns:
-        Profit of approving each row.
+        ``loan_profit``, ``per_outcome`` or ``approval_rate``.
+
+    Raises:
+        DataContractError: ``loan_profit`` asked for, but the contract lacks a loan column.
     """
-    amount = frame["amount"].to_numpy(dtype=np.float64)
-    interest = (
-        amount
-        * frame["interest_rate"].to_numpy(dtype=np.float64)
-        * frame["term_months"].to_numpy(dtype=np.float64)
-        / 12
-        * params.interest_share_earned
+    if params.rule == "auto":
+        return "loan_profit" if contract.loan_columns else "per_outcome"
+    if params.rule == "loan_profit" and not contract.loan_columns:
+        raise DataContractError(
+            contract.dataset,
+            contract.amount_column or "amount_column",
+            "evaluation.business.rule is loan_profit, but the contract does not name all of "
+            "amount_column, interest_rate_column and term_months_column",
+            "name the three columns in the data contract, or set evaluation.business.rule to "
+            "per_outcome, approval_rate or auto",
+        )
+    return params.rule
+
+
+def describe_rule(rule: str, params: BusinessParams, contract: DataContract) -> str:
+    """One sentence for the model card: how the threshold was chosen and valued.
+
+    Args:
+        rule: From :func:`resolved_rule`.
+        params: Its settings.
+        contract: The amount column, if any.
+
+    Returns:
+        The sentence.
+    """
+    weight = f" x {contract.amount_column}" if contract.amount_column else ""
+    if rule == "loan_profit":
+        return (
+            f"Threshold maximising expected loan profit on validation: interest "
+            f"({contract.interest_rate_column} x {contract.term_months_column} / 12 x "
+            f"{params.interest_share_earned}) on repaid loans, minus "
+            f"{params.loss_given_default} x {contract.amount_column} on defaults."
+        )
+    per_outcome = (
+        f"an approved good row earns {params.value_per_good}{weight}, an approved bad row "
+        f"costs {params.loss_per_bad}{weight}"
     )
-    defaulted = frame[target].to_numpy(dtype=np.int64) == 1
-    return np.where(defaulted, -params.loss_given_default * amount, interest)
+    if rule == "approval_rate":
+        return (
+            f"Threshold approving {params.target_approval_rate:.0%} of the validation rows; "
+            f"valued as {per_outcome}."
+        )
+    return f"Threshold maximising value on validation, where {per_outcome}."
+
+
+def value_per_row(
+    frame: pd.DataFrame, contract: DataContract, rule: str, params: BusinessParams
+) -> np.ndarray:
+    """What approving each row is worth under the rule.
+
+    Args:
+        frame: Rows with the target (and the loan or amount columns the rule reads).
+        contract: Column roles.
+        rule: From :func:`resolved_rule`.
+        params: Economics.
+
+    Returns:
+        Value of approving each row.
+    """
+    defaulted = frame[contract.target_column].to_numpy(dtype=np.int64) == 1
+    if rule == "loan_profit":
+        amount = frame[str(contract.amount_column)].to_numpy(dtype=np.float64)
+        rate = frame[str(contract.interest_rate_column)].to_numpy(dtype=np.float64)
+        term = frame[str(contract.term_months_column)].to_numpy(dtype=np.float64)
+        interest = amount * rate * term / 12 * params.interest_share_earned
+        return np.where(defaulted, -params.loss_given_default * amount, interest)
+    weight = np.ones(len(frame))
+    if contract.amount_column:
+        weight = frame[contract.amount_column].to_numpy(dtype=np.float64)
+    return np.where(defaulted, -params.loss_per_bad, params.value_per_good) * weight
 
 
 def profit_curve(score: np.ndarray, profit: np.ndarray, grid_points: int) -> pd.DataFrame:
@@ -101,7 +165,7 @@ def business_report(
     validation: pd.DataFrame,
     test: pd.DataFrame,
     models: Mapping[str, str],
-    target: str,
+    contract: DataContract,
     params: BusinessParams,
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """Each model's profit-maximising threshold chosen on validation, and its test outcome.
@@ -110,22 +174,29 @@ def business_report(
         validation: Scored validation rows (choose the thresholds).
         test: Scored test rows (report the outcome).
         models: Role (``candidate``, ``baseline``) -> model name, its ``score_<name>``.
-        target: Column of 0/1 labels.
-        params: Loan economics.
+        contract: Column roles (the target, the loan or amount columns).
+        params: The rule and its economics.
 
     Returns:
         The report (the economics, one outcome per role and approving everyone, the
         candidate's profit gains), and each model's validation profit curve by name.
     """
-    val_profit = profit_per_loan(validation, target, params)
-    test_profit = profit_per_loan(test, target, params)
-    defaulted = test[target].to_numpy(dtype=np.int64)
-    report: dict[str, Any] = {"economics": params.model_dump()}
+    rule = resolved_rule(contract, params)
+    val_profit = value_per_row(validation, contract, rule, params)
+    test_profit = value_per_row(test, contract, rule, params)
+    defaulted = test[contract.target_column].to_numpy(dtype=np.int64)
+    report: dict[str, Any] = {
+        "economics": params.model_dump(),
+        "rule": rule,
+        "rule_description": describe_rule(rule, params, contract),
+    }
     curves = {}
     for role, model in models.items():
         column = score_column(model)
         curves[model] = profit_curve(validation[column].to_numpy(), val_profit, params.grid_points)
         threshold, profit = best_threshold(curves[model])
+        if rule == "approval_rate":
+            threshold, profit = approval_threshold(curves[model], params.target_approval_rate)
         outcome = decision_outcome(test[column].to_numpy(), test_profit, defaulted, threshold)
         report[role] = {"model": model, "validation_profit": profit, **outcome}
     report["approve_everyone"] = decision_outcome(
@@ -157,3 +228,17 @@ def threshold_of(report: dict[str, Any], model: str) -> float:
         f"The business report has no threshold for '{model}': expected the candidate "
         f"'{report['candidate']['model']}' or the baseline '{report['baseline']['model']}'"
     )
+
+
+def approval_threshold(curve: pd.DataFrame, rate: float) -> tuple[float, float]:
+    """The threshold of a profit curve whose approval rate is closest to ``rate``.
+
+    Args:
+        curve: From :func:`profit_curve`.
+        rate: The target approval rate.
+
+    Returns:
+        ``(threshold, value)``; the first of equally close thresholds.
+    """
+    best = curve.iloc[int(np.argmin(np.abs(curve["approval_rate"].to_numpy() - rate)))]
+    return float(best["threshold"]), float(best["profit"])

@@ -163,25 +163,78 @@ def business_table(business_report: dict[str, Any]) -> pd.DataFrame:
     ]
 
 
-def limitations(split_summary: dict[str, Any]) -> list[str]:
+def limitations(split_summary: dict[str, Any], demo: bool = True) -> list[str]:
     """What the card's figures cannot tell.
 
     Args:
-        split_summary: Split periods (the test period is named).
+        split_summary: Split periods (the test period is named) or sizes.
+        demo: Whether the table is the generated demo's (it has a ground truth).
 
     Returns:
         One sentence per limitation.
     """
     test = split_summary["test"]
-    return [
-        "Trained on generated demo data: figures describe the demo world, not a real lending book.",
-        "Labels are observed for approved loans only in real life; the demo has no "
-        "reject inference.",
-        "Sensitive attributes are not features, but proxies (such as age-related "
-        "features) can carry their effect; see the fairness section.",
-        f"Test period {test['from']} to {test['to']}: "
-        "performance later may differ; monitor drift on every scored batch.",
-    ]
+    lines = []
+    if demo:
+        lines += [
+            "Trained on generated demo data: figures describe the demo world, not a real "
+            "lending book.",
+            "Labels are observed for approved loans only in real life; the demo has no "
+            "reject inference.",
+        ]
+    else:
+        lines.append(
+            "Labels exist only for the rows the table holds: if it holds approved "
+            "applications only, the model has not seen the rejected ones (no reject inference)."
+        )
+    lines.append(
+        "Sensitive attributes are kept for the fairness analysis; features can act as "
+        "proxies for them, and any listed as a feature carries its effect directly: see "
+        "the fairness section."
+    )
+    if "from" in test:
+        lines.append(
+            f"Test period {test['from']} to {test['to']}: performance later may differ; "
+            "monitor drift on every scored batch."
+        )
+    else:
+        lines.append(
+            "No date column: test rows were drawn at random, so the figures do not show how "
+            "the model ages; monitor drift and realised outcomes on every scored batch."
+        )
+    return lines
+
+
+def skipped(table: pd.DataFrame) -> str | None:
+    """The reason a section was not computed, when its table says so.
+
+    Args:
+        table: A section's table; a ``skipped`` column holds the reason.
+
+    Returns:
+        The reason, or None when the section has figures.
+    """
+    return str(table["skipped"].iloc[0]) if "skipped" in table.columns else None
+
+
+def intended_use(metadata: dict[str, Any]) -> str:
+    """What the model is for, from the feature table's metadata (its table and target).
+
+    Args:
+        metadata: The feature table's metadata.
+
+    Returns:
+        One paragraph.
+    """
+    target = metadata.get("target", {})
+    inputs = ", ".join(metadata.get("inputs", {})) or "the feature table"
+    return (
+        f"Ranks the rows of {inputs} by their probability of the bad outcome "
+        f"({target.get('column')} = {target.get('positive_class', 1)!r}), to support "
+        "approve/decline decisions at the threshold the business view chose. Not for any "
+        "use on populations unlike the training data; decisions about people need human "
+        "review."
+    )
 
 
 def sections(evidence: Evidence, model_sha256: str) -> dict[str, Any]:
@@ -216,13 +269,27 @@ def sections(evidence: Evidence, model_sha256: str) -> dict[str, Any]:
         ],
         "drift_flags": flag_lines(drift),
         "business": business_table(evidence["business_report"]),
-        "limitations": limitations(evidence["split_summary"]),
+        "business_rule": evidence["business_report"].get("rule_description", ""),
+        "intended_use": intended_use(metadata),
+        "test_kind": "out-of-time test period"
+        if "from" in evidence["split_summary"]["test"]
+        else "test rows (stratified random split)",
+        "limitations": limitations(
+            evidence["split_summary"], demo=skipped(evidence["bayes"]) is None
+        ),
         "risks": risks(evidence["decision"], fairness, drift),
     }
 
 
 def _table(frame: pd.DataFrame, digits: int = 4) -> str:
     return frame.to_html(index=False, float_format=lambda v: f"{v:.{digits}f}", border=0)
+
+
+def _section(frame: pd.DataFrame) -> str:
+    reason = skipped(frame)
+    if reason is not None:
+        return f"<p class='muted'>Skipped: {html.escape(reason)}.</p>"
+    return _table(frame)
 
 
 def _list(items: list[str], empty: str) -> str:
@@ -254,20 +321,17 @@ def render(sections: dict[str, Any], charts: dict[str, go.Figure]) -> str:
         f"{html.escape(sections['lineage'])}</p>",
         f"<h2>Decision</h2><p>{verdict}</p>",
         _list(decision["reasons"], ""),
-        "<h2>Intended use</h2><p>Ranks consumer-loan applications by their probability of "
-        "default at the application date, to support approve/decline decisions with a "
-        "threshold chosen for expected profit. Not for pricing, collections or any use on "
-        "populations unlike the training data; decisions about people need human review.</p>",
+        f"<h2>Intended use</h2><p>{html.escape(sections['intended_use'])}</p>",
         "<h2>Data</h2>",
         _table(data["splits"], 4),
         f"<p>Feature table: {data['rows']:,} rows, content SHA-256 "
         f"<code>{data['sha256']}</code>; quarantined raw rows: {data['quarantined']:,} of "
         f"{data['rows_in']:,}.</p>",
         f"<p>{html.escape(data['fitted_on'])}</p>",
-        "<h2>Metrics on the out-of-time test period (95% bootstrap intervals)</h2>",
+        f"<h2>Metrics on the {sections['test_kind']} (95% bootstrap intervals)</h2>",
         _table(sections["metrics"]),
         "<h2>Against the limit</h2>",
-        _table(sections["bayes"]),
+        _section(sections["bayes"]),
         "<h2>Variance across training folds</h2>",
         _table(sections["variance"]),
         "<h2>Calibration</h2>",
@@ -279,6 +343,7 @@ def render(sections: dict[str, Any], charts: dict[str, go.Figure]) -> str:
         _table(sections["drift"], 4),
         _list(sections["drift_flags"], "No drift flag."),
         "<h2>Business view</h2>",
+        f"<p>{html.escape(sections['business_rule'])}</p>",
         _table(sections["business"], 3),
         "<h2>Limitations</h2><ul>"
         + "".join(f"<li>{html.escape(x)}</li>" for x in sections["limitations"])

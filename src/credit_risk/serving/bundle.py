@@ -144,7 +144,7 @@ def lineage(
     metrics: dict[str, float],
     run_context: dict[str, Any],
     feature_sha256: str | None,
-    training_dates: pd.Series,
+    training_dates: pd.Series | None,
 ) -> dict[str, Any]:
     """What a bundle records of the run that made it (its ``info``).
 
@@ -152,7 +152,8 @@ def lineage(
         metrics: The candidate's test metrics.
         run_context: The Kedro run id and git commit.
         feature_sha256: Content hash of the feature table, if known.
-        training_dates: The training rows' dates (the training period).
+        training_dates: The training rows' dates (the training period); None for a table
+            without a date column.
 
     Returns:
         ``{"metrics", "kedro_run_id", "git_commit", "feature_table_sha256",
@@ -163,7 +164,9 @@ def lineage(
         "kedro_run_id": run_context.get("run_id"),
         "git_commit": run_context.get("git_commit"),
         "feature_table_sha256": feature_sha256,
-        "training_period": {
+        "training_period": None
+        if training_dates is None
+        else {
             "from": str(training_dates.min().date()),
             "to": str(training_dates.max().date()),
         },

@@ -66,3 +66,19 @@ def split_orphans(
     )
     quarantine = quarantine_rows(frame.reset_index(drop=True), failed, dataset)
     return frame.loc[~orphan].reset_index(drop=True), quarantine, int(orphan.sum())
+
+
+def table_report(*summaries: dict[str, Any]) -> dict[str, Any]:
+    """The validation report of one or more tables: totals, and each table's summary.
+
+    Args:
+        *summaries: Validation summaries (``dataset``, ``rows_in``, ``rows_valid``,
+            ``rows_quarantined``, ``failures``).
+
+    Returns:
+        ``{"totals": {...}, "datasets": {name: summary}}``, the shape the model card reads.
+    """
+    datasets = {s["dataset"]: dict(s) for s in summaries}
+    keys = ("rows_in", "rows_valid", "rows_quarantined")
+    totals = {k: sum(int(d[k]) for d in datasets.values()) for k in keys}
+    return {"totals": totals, "datasets": datasets}

@@ -140,7 +140,7 @@ def evaluate_business(
         The business report (candidate, baseline, approve-everyone) and the profit curve.
     """
     report, curves = business.business_report(
-        validation_scores, test_scores, selection, contract.target_column, evaluation.business
+        validation_scores, test_scores, selection, contract, evaluation.business
     )
     return report, charts.profit_chart(curves)
 
@@ -172,6 +172,7 @@ def evaluate_fairness(
         contract.sensitive_columns,
         threshold,
         evaluation.fairness,
+        contract.blocking_sensitive_columns,
     )
     flags = promotion.blocking_flags(summaries)
     summary = {"threshold": threshold, "attributes": summaries, **flags}

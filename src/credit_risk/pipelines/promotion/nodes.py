@@ -97,7 +97,8 @@ def package_candidate(
     serve = decision["serve"]
     rows, seed = evaluation.reference_rows, evaluation.seed
     sample = bundle.reference_sample(train, contract.features, rows, seed)
-    lineage = (run_context, feature_metadata.get("content_sha256"), train[contract.date_column])
+    dates = train[contract.date_column] if contract.date_column else None
+    lineage = (run_context, feature_metadata.get("content_sha256"), dates)
     info = bundle.lineage(promotion.metrics_of(metrics, serve), *lineage)
     members = (lightgbm_model, lightgbm_encoder, logistic_model, ensemble_model)
     threshold = business.threshold_of(business_report, serve)
