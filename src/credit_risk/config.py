@@ -105,3 +105,13 @@ def own_batch_configured() -> bool:
         True when the catalog holds ``own_batch``.
     """
     return bool(_current.get("own_batch"))
+
+
+def forget() -> None:
+    """Forget the configuration last loaded: the next registry call is the demo's world.
+
+    For processes that load several environments in turn (tests, notebooks).
+    """
+    if _current:
+        _current.clear()
+        _reset_pipelines()

@@ -13,11 +13,20 @@ when the catalog holds it. ``credit_risk.config`` tells the two apart.
 
 from __future__ import annotations
 
-from kedro.framework.project import find_pipelines
 from kedro.pipeline import Node, Pipeline
 
 from credit_risk.config import OWN_TABLE, own_batch_configured, own_table_configured
 from credit_risk.evaluation import ground_truth
+from credit_risk.pipelines import (
+    data_processing,
+    demo_data,
+    evaluation,
+    inference,
+    model_input,
+    promotion,
+    training,
+    tuning,
+)
 from credit_risk.pipelines.inference.pipeline import create_own_batch_pipeline
 from credit_risk.validation.sources import table_report
 
@@ -31,7 +40,14 @@ def register_pipelines() -> dict[str, Pipeline]:
     Returns:
         A mapping from pipeline names to ``Pipeline`` objects.
     """
-    pipelines = find_pipelines(raise_errors=True)
+    # Built explicitly rather than by find_pipelines: several registered pipelines are
+    # compositions, which need their parts even when Kedro asks for one pipeline only.
+    packages = (demo_data, data_processing, model_input, tuning, training, evaluation)
+    pipelines = {p.__name__.rsplit(".", 1)[-1]: p.create_pipeline() for p in packages}
+    pipelines |= {
+        "promotion": promotion.create_pipeline(),
+        "inference": inference.create_pipeline(),
+    }
     # Registered compositions: training refits from the study it tunes; in the demo,
     # data_processing goes on to the feature table and splits.
     pipelines["training"] = pipelines["tuning"] + pipelines["training"]

@@ -38,6 +38,7 @@ def copy_project(parent: Path) -> Path:
     (root / "conf" / "local").mkdir()
     for name in ("pyproject.toml", ".telemetry", "uv.lock"):
         shutil.copy(PROJECT / name, root / name)
+    shutil.copytree(PROJECT / "examples", root / "examples")  # the own-table example
     (root / "src").mkdir()  # the package itself is imported from the installed project
     return root
 
@@ -56,9 +57,12 @@ def run(project: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
     """Run pipelines in the copy, with small demo data unless told otherwise."""
     monkeypatch.chdir(project)
 
-    def _run(pipelines: list[str], params: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _run(
+        pipelines: list[str], params: dict[str, Any] | None = None, env: str | None = None
+    ) -> dict[str, Any]:
         bootstrap_project(project)
-        with KedroSession.create(project_path=project, runtime_params=params or SMALL) as session:
+        runtime = params or SMALL
+        with KedroSession.create(project_path=project, runtime_params=runtime, env=env) as session:
             return session.run(pipeline_names=pipelines)
 
     return _run
