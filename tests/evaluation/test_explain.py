@@ -12,6 +12,7 @@ from credit_risk.evaluation.metrics import point_metrics
 from credit_risk.models.encoding import encode, fit_encoder
 from credit_risk.models.fitting import fit_best_lightgbm
 from credit_risk.params import TrainingParams
+from credit_risk.validation import DataContractError
 
 BEST = {"params": {"learning_rate": 0.1, "num_leaves": 8}, "best_iteration": 10}
 
@@ -46,7 +47,7 @@ def test_bayes_comparison_puts_each_model_next_to_the_true_probabilities(
     scores = pd.DataFrame(
         {contract.id_column: ids, contract.target_column: y, "score_noisy": noisy, "x": 1}
     )
-    ground_truth = pd.DataFrame({"application_id": ids[::-1], "bayes_pd": truth[::-1]})
+    ground_truth = pd.DataFrame({contract.key: ids[::-1], "bayes_pd": truth[::-1]})
     table = explain.bayes_comparison(scores, ground_truth, contract)
     assert table["model"].tolist() == ["noisy"]
     assert table["bayes_optimal_auc"].iloc[0] == pytest.approx(point_metrics(y, truth)["roc_auc"])
@@ -62,3 +63,10 @@ def test_fold_variance_scores_each_fold_held_out(
     assert folds["fold"].tolist() == sorted(train["fold"].unique().tolist())
     assert set(summary) == set(folds.columns) - {"fold", "rows"}
     assert summary["roc_auc"]["mean"] == pytest.approx(folds["roc_auc"].mean())
+
+
+def test_a_ground_truth_of_other_data_is_refused(contract: DataContract) -> None:
+    scores = pd.DataFrame({contract.key: [1, 2, 3], contract.target_column: [0, 1, 0]})
+    truth = pd.DataFrame({contract.key: [1, 9], "bayes_pd": [0.1, 0.2]})
+    with pytest.raises(DataContractError, match="covers 1 of the 3 scored ids"):
+        explain.bayes_comparison(scores.assign(score_m=0.5), truth, contract)

@@ -20,6 +20,7 @@ from credit_risk.models.encoding import encode
 from credit_risk.models.fitting import fit_best_lightgbm
 from credit_risk.models.frames import target
 from credit_risk.params import TrainingParams
+from credit_risk.validation import DataContractError
 
 
 def shap_importance(
@@ -93,17 +94,35 @@ def bayes_comparison(
 
     Args:
         scores: Scored rows with every candidate's ``score_<name>``.
-        ground_truth: The demo's true probabilities (``application_id``, ``bayes_pd``).
+        ground_truth: True probabilities (``bayes_pd``) keyed by the contract's id column.
         contract: Column roles (the id and the target).
 
     Returns:
         ``model``, ``test_auc``, ``bayes_optimal_auc`` and ``share_of_bayes``.
+
+    Raises:
+        DataContractError: The ground truth lacks the id column, or some scored ids: it
+            belongs to other data (a demo's truth beside a user's table).
     """
-    merged = scores.merge(
-        ground_truth[["application_id", "bayes_pd"]],
-        left_on=contract.id_column,
-        right_on="application_id",
-    )
+    key = contract.key
+    if key not in ground_truth.columns:
+        raise DataContractError(
+            "ground_truth",
+            key,
+            f"has no column '{key}' (the data contract's id): it cannot be joined to the rows",
+            "give the ground truth the table's id column, or leave the comparison out",
+        )
+    truth = ground_truth[[key, "bayes_pd"]].drop_duplicates(key)
+    merged = scores.merge(truth, on=key, how="inner", validate="many_to_one")
+    if len(merged) < len(scores):
+        raise DataContractError(
+            "ground_truth",
+            key,
+            f"covers {len(merged):,} of the {len(scores):,} scored ids: it belongs to other "
+            "data (for example the demo's, beside your own table)",
+            "regenerate it with the data (uv run kedro run --pipelines demo_data), or leave "
+            "the comparison out",
+        )
     y = target(merged, contract)
     bayes = point_metrics(y, merged["bayes_pd"].to_numpy())["roc_auc"]
     rows = [
