@@ -1,6 +1,6 @@
 """A seeded, vectorised generator of a consumer-loan business's raw tables."""
 
 from credit_risk.demo_data.generator import DemoData, generate
-from credit_risk.demo_data.params import BiasParams, DemoDataParams, DriftParams
+from credit_risk.demo_data.params import BiasParams, DemoDataParams, InjectedDriftParams
 
-__all__ = ["BiasParams", "DemoData", "DemoDataParams", "DriftParams", "generate"]
+__all__ = ["BiasParams", "DemoData", "DemoDataParams", "InjectedDriftParams", "generate"]

@@ -23,18 +23,18 @@ from credit_risk.demo_data.corruption import (
 )
 from credit_risk.demo_data.params import DemoDataParams, add_months
 from credit_risk.demo_data.risk import calibrate_intercept, observable_log_odds
+from credit_risk.schemas import vocabulary
 
 logger = logging.getLogger(__name__)
 
-GENDERS = np.array(["F", "M"])
-REGIONS = np.array(["north", "south", "east", "west", "central"])
-EMPLOYMENT_TYPES = np.array(["employed", "self_employed", "unemployed", "retired", "student"])
-HOME_OWNERSHIP = np.array(["own", "mortgage", "rent", "other"])
-PURPOSES = np.array(
-    ["car", "home_improvement", "debt_consolidation", "education", "medical", "other"]
-)
-CHANNELS = np.array(["branch", "online", "broker", "mobile"])
-TERMS = np.array([12, 24, 36, 48, 60])
+# The schemas' vocabulary as arrays to draw from.
+GENDERS = np.array(vocabulary.GENDERS)
+REGIONS = np.array(vocabulary.REGIONS)
+EMPLOYMENT_TYPES = np.array(vocabulary.EMPLOYMENT_TYPES)
+HOME_OWNERSHIP = np.array(vocabulary.HOME_OWNERSHIP)
+PURPOSES = np.array(vocabulary.PURPOSES)
+CHANNELS = np.array(vocabulary.CHANNELS)
+TERMS = np.array(vocabulary.TERMS)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-class DriftParams(BaseModel):
+class InjectedDriftParams(BaseModel):
     """How the later scoring batch differs from the applications models learn from."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -50,7 +50,7 @@ class DemoDataParams(BaseModel):
     target_default_rate: float = Field(0.12, gt=0, lt=0.5)
     noise_sd: float = Field(0.3, ge=0, description="Unobservable log-odds noise.")
     corruption_rate: float = Field(0.02, ge=0, le=0.3)
-    drift: DriftParams = DriftParams()
+    drift: InjectedDriftParams = InjectedDriftParams()
     bias: BiasParams = BiasParams()
 
     @property

@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from credit_risk.demo_data.generator import (
+from credit_risk.schemas.vocabulary import (
     CHANNELS,
     EMPLOYMENT_TYPES,
     GENDERS,
@@ -30,12 +30,12 @@ class CustomersSchema(pa.DataFrameModel):
 
     customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
     birth_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
-    gender: Series[str] = pa.Field(isin=GENDERS.tolist())
-    region: Series[str] = pa.Field(isin=REGIONS.tolist())
+    gender: Series[str] = pa.Field(isin=list(GENDERS))
+    region: Series[str] = pa.Field(isin=list(REGIONS))
     income: Series[float] = pa.Field(ge=0, le=10_000_000, nullable=True)
-    employment_type: Series[str] = pa.Field(isin=EMPLOYMENT_TYPES.tolist())
+    employment_type: Series[str] = pa.Field(isin=list(EMPLOYMENT_TYPES))
     employment_years: Series[float] = pa.Field(ge=0, le=70, nullable=True)
-    home_ownership: Series[str] = pa.Field(isin=HOME_OWNERSHIP.tolist())
+    home_ownership: Series[str] = pa.Field(isin=list(HOME_OWNERSHIP))
     dependents: Series[pd.Int64Dtype] = pa.Field(ge=0, le=20)
     signup_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
 
@@ -52,10 +52,10 @@ class ApplicationsSchema(pa.DataFrameModel):
     customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
     application_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
     amount: Series[float] = pa.Field(gt=0, le=1_000_000)
-    term_months: Series[pd.Int64Dtype] = pa.Field(isin=[int(t) for t in TERMS])
+    term_months: Series[pd.Int64Dtype] = pa.Field(isin=list(TERMS))
     interest_rate: Series[float] = pa.Field(ge=0, le=1)
-    purpose: Series[str] = pa.Field(isin=PURPOSES.tolist())
-    channel: Series[str] = pa.Field(isin=CHANNELS.tolist())
+    purpose: Series[str] = pa.Field(isin=list(PURPOSES))
+    channel: Series[str] = pa.Field(isin=list(CHANNELS))
     defaulted: Series[pd.Int64Dtype] = pa.Field(isin=[0, 1])
 
     class Config:
