@@ -75,3 +75,43 @@ def test_nodes_modules_stay_thin(package: Path) -> None:
         f"{package.name}/nodes.py has {lines} lines, expected at most {MAX_NODES_LINES}: "
         "move algorithms, charts and packaging into a domain package"
     )
+
+
+MAX_NODE_BODY_LINES = 40
+
+
+def _node_functions(package: Path) -> dict[str, int]:
+    """Body lines (docstring excluded) of each public function in a pipeline's nodes.py."""
+    nodes = package / "nodes.py"
+    if not nodes.exists():
+        return {}
+    lengths = {}
+    for node in ast.parse(nodes.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            lengths[node.name] = (body[-1].end_lineno or 0) - body[0].lineno + 1 if body else 0
+    return lengths
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+def test_node_functions_stay_short(package: Path) -> None:
+    long = {n: k for n, k in _node_functions(package).items() if k > MAX_NODE_BODY_LINES}
+    assert long == {}, (
+        f"node functions over {MAX_NODE_BODY_LINES} lines of body: a node unpacks its "
+        "parameters, calls domain functions and logs"
+    )
+
+
+def test_the_generic_loop_never_imports_the_demo_world() -> None:
+    """Only the demo pipeline and the test/benchmark helpers reach the demo generator."""
+    source = PIPELINES.parent
+    allowed = {source / "demo_data", PIPELINES / "demo_data", source / "running.py"}
+    offending = {
+        str(path.relative_to(source)): sorted(found)
+        for path in sorted(source.rglob("*.py"))
+        if not any(path == a or a in path.parents for a in allowed)
+        and (found := {m for m in _imported(path) if m.startswith("credit_risk.demo_data")})
+    }
+    assert offending == {}, "the demo generator is a layer: reach it through configuration"
