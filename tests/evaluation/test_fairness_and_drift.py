@@ -48,6 +48,18 @@ def test_group_table_has_the_rates() -> None:
     assert gaps["F"] > 0.03 > gaps["M"]
 
 
+def test_a_contract_without_sensitive_columns_gets_an_empty_table_not_a_crash() -> None:
+    # found by benchmarks/own_data.py: a user's table (Lending Club) names no sensitive column
+    table, summaries = fairness_report(_scored(0.0, n=500), "score", "y", [], 0.2, FairnessParams())
+    assert summaries == []
+    assert table.empty
+    assert list(table.columns[:2]) == ["attribute", "group"]
+    with_gender, _ = fairness_report(
+        _scored(0.0, n=500), "score", "y", ["gender"], 0.2, FairnessParams()
+    )
+    assert list(table.columns) == list(with_gender.columns)
+
+
 def test_psi_is_zero_for_equal_shares_and_grows_with_shift() -> None:
     assert psi(np.array([0.5, 0.5]), np.array([0.5, 0.5])) == 0
     assert psi(np.array([0.5, 0.5]), np.array([0.6, 0.4])) < psi(

@@ -18,6 +18,19 @@ from sklearn.metrics import roc_auc_score
 
 from credit_risk.params import FairnessParams
 
+GROUP_COLUMNS = (
+    "attribute",
+    "group",
+    "selection_rate",
+    "tpr",
+    "fpr",
+    "count",
+    "auc",
+    "default_rate",
+    "mean_predicted",
+    "calibration_gap",
+)
+
 
 def _auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
     return float(roc_auc_score(y_true, y_score)) if len(np.unique(y_true)) == 2 else np.nan
@@ -81,6 +94,8 @@ def fairness_report(
         groups.append(by_group.reset_index(names="group").assign(attribute=column))
         summary = _summary(column, y_j, d_j, attribute, by_group, params)
         summaries.append({**summary, "blocking": column in _blocking(params, blocking, sensitive)})
+    if not groups:  # a contract without sensitive columns: nothing to compare
+        return pd.DataFrame(columns=list(GROUP_COLUMNS)), summaries
     table = pd.concat(groups, ignore_index=True)
     return table[["attribute", "group", *[c for c in table if c not in ("attribute", "group")]]], (
         summaries
