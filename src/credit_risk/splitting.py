@@ -140,10 +140,27 @@ def _check_split(
 
 
 def _folds(train: pd.DataFrame, contract: DataContract, params: SplitParams) -> np.ndarray:
-    groups = train[contract.group_column or contract.key]
-    codes, uniques = pd.factorize(groups, sort=True)
-    order = np.random.default_rng(params.seed).permutation(len(uniques))
-    return (order % params.n_folds)[codes].astype(np.int64)
+    """Cross-validation fold of each training row: grouped and stratified by the target.
+
+    Every group (``group_column``, or the key) stays in one fold, and each fold's default
+    rate is kept close to the training rate, so a one-class fold only happens when there
+    are fewer positive groups than folds (then ``fold_indices`` refuses it by name).
+    """
+    y = train[contract.target_column].to_numpy(dtype=np.int64)
+    groups = _groups(train, contract)
+    if groups.max(initial=-1) + 1 < params.n_folds:
+        raise DataContractError(
+            "model_input_train",
+            contract.group_column or contract.key,
+            f"{groups.max(initial=-1) + 1} group(s) in the training rows for "
+            f"{params.n_folds} folds",
+            "lower split.n_folds in your parameters or provide more rows",
+        )
+    splitter = StratifiedGroupKFold(n_splits=params.n_folds, shuffle=True, random_state=params.seed)
+    folds = np.zeros(len(train), dtype=np.int64)
+    for number, (_, held) in enumerate(splitter.split(np.zeros(len(y)), y, groups)):
+        folds[held] = number
+    return folds
 
 
 def _split_summary(part: pd.DataFrame, contract: DataContract) -> dict[str, Any]:

@@ -14,8 +14,8 @@ from fairlearn.metrics import (
     selection_rate,
     true_positive_rate,
 )
-from sklearn.metrics import roc_auc_score
 
+from credit_risk.metrics import roc_auc
 from credit_risk.params import FairnessParams
 
 GROUP_COLUMNS = (
@@ -30,10 +30,6 @@ GROUP_COLUMNS = (
     "mean_predicted",
     "calibration_gap",
 )
-
-
-def _auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
-    return float(roc_auc_score(y_true, y_score)) if len(np.unique(y_true)) == 2 else np.nan
 
 
 def fairness_report(
@@ -85,7 +81,7 @@ def fairness_report(
             sensitive_features=attribute,
         ).by_group
         by_group["auc"] = [
-            _auc(y_j[attribute.to_numpy() == g], s_j[attribute == g].to_numpy())
+            roc_auc(y_j[attribute.to_numpy() == g], s_j[attribute == g].to_numpy())
             for g in by_group.index
         ]
         by_group["default_rate"] = pd.Series(y_j).groupby(attribute.to_numpy()).mean()

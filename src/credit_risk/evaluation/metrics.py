@@ -5,32 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from credit_risk.metrics import roc_auc_rows
+from credit_risk.metrics import all_rows, roc_auc_rows
 
 METRICS = ("roc_auc", "pr_auc", "log_loss", "brier", "ks")
-_EPS = 1e-15
-
-
-def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
-    """Every metric for each row of ``y``/``p`` (shape (resamples, n))."""
-    positives = y.sum(axis=1)
-    negatives = y.shape[1] - positives
-    order = np.argsort(-p, axis=1, kind="stable")
-    y_sorted = np.take_along_axis(y, order, axis=1)
-    true_pos = np.cumsum(y_sorted, axis=1)
-    precision = true_pos / np.arange(1, y.shape[1] + 1)
-    pr_auc = np.where(y_sorted == 1, precision, 0).sum(axis=1) / positives
-    tpr = true_pos / positives[:, None]
-    fpr = np.cumsum(1 - y_sorted, axis=1) / negatives[:, None]
-    clipped = np.clip(p, _EPS, 1 - _EPS)
-    loss = -(y * np.log(clipped) + (1 - y) * np.log(1 - clipped)).mean(axis=1)
-    return {
-        "roc_auc": roc_auc_rows(y, p),
-        "pr_auc": pr_auc,
-        "log_loss": loss,
-        "brier": ((p - y) ** 2).mean(axis=1),
-        "ks": np.abs(tpr - fpr).max(axis=1),
-    }
 
 
 def point_metrics(target: np.ndarray, score: np.ndarray) -> dict[str, float]:
@@ -43,7 +20,7 @@ def point_metrics(target: np.ndarray, score: np.ndarray) -> dict[str, float]:
     Returns:
         Metric name -> value.
     """
-    values = _metrics(np.asarray(target)[None, :], np.asarray(score, dtype=np.float64)[None, :])
+    values = all_rows(target, score)
     return {name: float(v[0]) for name, v in values.items()}
 
 
@@ -65,7 +42,7 @@ def bootstrap_intervals(
     y = np.asarray(target, dtype=np.int64)
     p = np.asarray(score, dtype=np.float64)
     index = np.random.default_rng(seed).integers(0, len(y), size=(n_resamples, len(y)))
-    resampled = _metrics(y[index], p[index])
+    resampled = all_rows(y[index], p[index])
     point = point_metrics(y, p)
     tail = (1 - level) / 2 * 100
     rows = []

@@ -12,8 +12,8 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 
+from credit_risk import metrics
 from credit_risk.models import baselines, ensemble, gbm
 
 CONSTANT = "constant_prior"
@@ -144,9 +144,9 @@ def leaderboard(
 
 def _metrics(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
     return {
-        "val_auc": round(float(roc_auc_score(y, p)), 6),
-        "val_log_loss": round(float(log_loss(y, p, labels=[0, 1])), 6),
-        "val_brier": round(float(brier_score_loss(y, p)), 6),
+        "val_auc": round(metrics.roc_auc(y, p), 6),
+        "val_log_loss": round(metrics.log_loss(y, p), 6),
+        "val_brier": round(metrics.brier(y, p), 6),
     }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import log_loss
 
+from credit_risk import metrics
 from credit_risk.params import EnsembleParams
 
 _EPS = 1e-12
@@ -51,9 +51,7 @@ def fit_blend(
         The ensemble spec: members, weights and the held-out log loss of each weight.
     """
     grid = np.linspace(0.0, 1.0, params.grid_points)
-    losses = [
-        log_loss(target, blend({first: w, second: 1 - w}, predictions), labels=[0, 1]) for w in grid
-    ]
+    losses = [metrics.log_loss(target, blend({first: w, second: 1 - w}, predictions)) for w in grid]
     w = float(grid[int(np.argmin(losses))])
     return {
         "kind": "ensemble",

@@ -147,6 +147,32 @@ def test_splits_are_out_of_time_and_folds_keep_groups_together() -> None:
     assert not train["fold"].equals(other_seed["fold"])
 
 
+def test_folds_are_stratified_so_few_positives_still_reach_every_fold() -> None:
+    """5 positive clients among hundreds and 5 folds: one positive client per fold, every time.
+
+    Assigning clients to folds at random (the earlier way) leaves some fold without a
+    positive for most seeds, and the tuning then refuses the table.
+    """
+    table = _table(2_000)
+    training_period = table["opened"] < pd.Timestamp("2024-07-01")
+    five = np.sort(table.loc[training_period, "client"].unique())[:5]
+    table.loc[training_period, "bad"] = 0
+    table.loc[training_period & table["client"].isin(five), "bad"] = 1
+    table, _, _ = validate_model_table(table, CONTRACT, SETTINGS)
+    split = SplitParams(test_months=3, validation_months=2, n_folds=5, seed=0)
+    for seed in range(10):
+        train = split_model_input(table, CONTRACT, split.model_copy(update={"seed": seed}))[0]
+        positives = train.loc[train["bad"] == 1].groupby("fold")["client"].nunique()
+        assert positives.reindex(range(5), fill_value=0).tolist() == [1, 1, 1, 1, 1], seed
+        assert (train.groupby("client")["fold"].nunique() == 1).all()
+
+
+def test_fewer_groups_than_folds_is_refused_with_the_fix() -> None:
+    table, _, _ = validate_model_table(_table(400).assign(client=0), CONTRACT, SETTINGS)
+    with pytest.raises(DataContractError, match=r"1 group\(s\).*lower split.n_folds"):
+        split_model_input(table, CONTRACT, SplitParams(test_months=3, validation_months=2))
+
+
 def test_split_with_one_class_stops_with_the_fix() -> None:
     table, _, _ = validate_model_table(_table(2_000), CONTRACT, SETTINGS)
     table.loc[table["opened"] >= "2024-09-01", "bad"] = 0
