@@ -154,10 +154,7 @@ def loop_results(root: Path) -> dict[str, Any]:
     metrics = pd.read_csv(_latest(reporting / "test_metrics.csv") / "test_metrics.csv")
     auc = metrics.query("metric == 'roc_auc'").set_index("model")["value"]
     trials = pd.read_csv(_latest(reporting / "tuning_trials.csv") / "tuning_trials.csv")
-    if "seconds" in trials:
-        seconds = float(trials["seconds"].sum())
-    else:  # Optuna's trials_dataframe(): a duration per trial
-        seconds = float(pd.to_timedelta(trials["duration"]).dt.total_seconds().sum())
+    seconds = float(pd.to_timedelta(trials["duration"]).dt.total_seconds().sum())
     return {
         "serve": decision["serve"],
         "promoted": bool(decision["promote"]),

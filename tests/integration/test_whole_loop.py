@@ -114,7 +114,7 @@ def test_mlflow_holds_parameters_metrics_artifacts_and_environment(loop: Path) -
     trials = client.get_metric_history(run.info.run_id, "training.tuning.trial_value")
     board = pd.read_csv(_latest(loop / "data" / "08_reporting" / "tuning_trials.csv"))
     assert (
-        sorted(m.step for m in trials) == board.loc[board["state"] == "complete", "number"].tolist()
+        sorted(m.step for m in trials) == board.loc[board["state"] == "COMPLETE", "number"].tolist()
     )
     record = json.loads(_latest(loop / "data" / "08_reporting" / "run_record.json").read_text())
     assert tags["env.run_id"] == record["run_id"] == tags["run_id"]

@@ -32,7 +32,11 @@ def _tune(
     best, trials = nodes.tune_lightgbm(
         storage, splits["train"], splits["validation"], encoder, contract, training
     )
-    finished = trials[trials["state"].isin(["complete", "pruned"])]
+    finished = trials[trials["state"].isin(["COMPLETE", "PRUNED"])]
+    assert {"duration", "params_learning_rate", "user_attrs_best_iteration"} <= set(trials)
+    done = trials[trials["state"] == "COMPLETE"]
+    assert (done["user_attrs_best_iteration"] >= 1).all()
+    assert (done["duration"] > pd.Timedelta(0)).all()
     assert len(finished) == sum(best["trials"].get(s, 0) for s in ("complete", "pruned"))
     assert best["storage"].startswith("sqlite:///")
     return best

@@ -39,7 +39,7 @@ def training_metrics(
         metrics[f"final_fit.{key}"] = [{"value": float(final_fit[key]), "step": 0}]
     for state, count in best["trials"].items():
         metrics[f"tuning.trials_{state}"] = [{"value": float(count), "step": 0}]
-    done = trials[trials["state"] == "complete"]
+    done = trials[trials["state"] == "COMPLETE"]
     metrics["tuning.trial_value"] = [
         {"value": float(v), "step": int(n)}
         for n, v in zip(done["number"], done["value"], strict=True)

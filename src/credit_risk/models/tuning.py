@@ -460,25 +460,27 @@ def describe_storage(storage: BaseStorage) -> str:
     return type(storage).__name__
 
 
+TRIAL_COLUMNS = (
+    "number",
+    "value",
+    "datetime_start",
+    "datetime_complete",
+    "duration",
+    "params",
+    "user_attrs",
+    "state",
+)
+
+
 def trials_table(study: optuna.Study) -> pd.DataFrame:
-    """Every trial of the study: number, state, value, best iteration, timing, parameters.
+    """Every trial of the study, as Optuna's own ``Study.trials_dataframe()`` writes it.
 
     Args:
         study: Any study.
 
     Returns:
-        One row per trial, by trial number; ``param_<name>`` columns for the search space.
+        One row per trial, by trial number: ``number``, ``value``, start, completion and
+        ``duration``, ``params_<name>`` for the search space, ``user_attrs_<name>``
+        (``best_iteration``, ``fold_auc_std``) and ``state`` (``COMPLETE``, ``PRUNED``...).
     """
-    rows = [
-        {
-            "number": t.number,
-            "state": t.state.name.lower(),
-            "value": t.value,
-            "best_iteration": t.user_attrs.get("best_iteration"),
-            "fold_auc_std": t.user_attrs.get("fold_auc_std"),
-            "seconds": t.duration.total_seconds() if t.duration is not None else None,
-            **{f"param_{k}": v for k, v in t.params.items()},
-        }
-        for t in study.get_trials(deepcopy=False)
-    ]
-    return pd.DataFrame(rows).sort_values("number", ignore_index=True)
+    return study.trials_dataframe(attrs=TRIAL_COLUMNS).sort_values("number", ignore_index=True)
