@@ -13,6 +13,7 @@ from credit_risk.evaluation.business import (
     decision_outcome,
     profit_curve,
     threshold_of,
+    threshold_transfer,
     value_per_row,
 )
 from credit_risk.params import BusinessParams
@@ -154,3 +155,27 @@ def test_loan_profit_without_the_loan_columns_names_the_fix() -> None:
             DataContract(target_column="y"),
             BusinessParams(rule="loan_profit"),
         )
+
+
+def test_threshold_transfer_counts_approvals_and_flipped_decisions() -> None:
+    report = {
+        "candidate": {"model": "lightgbm_tuned", "threshold": 0.5},
+        "baseline": {"model": "logistic_regression", "threshold": 0.3},
+    }
+
+    def scored(candidate: list[float], baseline: list[float]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"score_lightgbm_tuned": candidate, "score_logistic_regression": baseline}
+        )
+
+    before = scored([0.1, 0.4, 0.6, 0.9], [0.1, 0.2, 0.3, 0.4])  # approves 2 of 4, 2 of 4
+    after = scored([0.1, 0.6, 0.4, 0.45], [0.1, 0.2, 0.29, 0.4])  # 3 of 4 (3 flips), 3 of 4
+    out = threshold_transfer(report, before, before, before, after)
+    assert out["validation"]["candidate"]["approval_rate_difference"] == 0.0
+    test = out["test"]
+    assert test["candidate"]["approval_rate_train_only"] == 0.5
+    assert test["candidate"]["approval_rate_served"] == 0.75
+    assert test["candidate"]["decisions_changed"] == 0.75
+    assert test["baseline"]["approval_rate_difference"] == 0.25
+    assert test["baseline"]["decisions_changed"] == 0.25
+    assert out["largest_test_difference"] == 0.25

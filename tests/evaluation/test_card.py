@@ -17,6 +17,13 @@ DECISION = {
 FAIRNESS = {"flags": ["gender: gap"], "warnings": ["age_band: gap"], "attributes": []}
 DRIFT = {"flags": [], "warnings": ["3 feature(s) drifted"]}
 POLICY = {"threshold": 0.2, "approval_rate": 0.8, "default_rate_approved": 0.05, "profit": 9.0}
+TRANSFER = {
+    "threshold": 0.2,
+    "approval_rate_train_only": 0.8,
+    "approval_rate_served": 0.813,
+    "approval_rate_difference": 0.013,
+    "decisions_changed": 0.019,
+}
 SPLITS = {
     "train": {"rows": 800, "from": "2022-01-01", "to": "2023-06-30", "fold_sizes": [160] * 5},
     "validation": {"rows": 100, "from": "2023-07-01", "to": "2023-09-30"},
@@ -57,6 +64,7 @@ def _evidence() -> card.Evidence:
         drift_report=drift_report,
         drift_summary=DRIFT,
         business_report={"candidate": POLICY, "baseline": POLICY, "approve_everyone": POLICY},
+        threshold_transfer={"test": {"candidate": TRANSFER}},
         feature_metadata={"rows": 1_000, "content_sha256": "f" * 64},
         validation_report={"totals": {"rows_quarantined": 7, "rows_in": 1_007}},
         split_summary=SPLITS,
@@ -99,6 +107,7 @@ def test_sections_hold_every_part_the_card_renders() -> None:
         "drift_flags",
         "business",
         "business_rule",
+        "threshold_transfer",
         "intended_use",
         "test_kind",
         "limitations",
@@ -143,3 +152,10 @@ def test_a_table_without_dates_or_ground_truth_gets_a_card_that_says_so() -> Non
     page = card.render(sections, {})
     assert "Skipped: no ground truth configured" in page
     assert "Metrics on the test rows (stratified random split)" in page
+
+
+def test_the_card_says_what_moving_the_threshold_to_the_refitted_model_changed() -> None:
+    assert card.transfer_sentence({"test": {"candidate": TRANSFER}}).endswith(
+        "it approves 81.3% where the train-only fit approves 80.0% (+1.3 points); "
+        "1.9% of decisions differ."
+    )

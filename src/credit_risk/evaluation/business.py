@@ -242,3 +242,57 @@ def approval_threshold(curve: pd.DataFrame, rate: float) -> tuple[float, float]:
     """
     best = curve.iloc[int(np.argmin(np.abs(curve["approval_rate"].to_numpy() - rate)))]
     return float(best["threshold"]), float(best["profit"])
+
+
+def threshold_transfer(
+    report: dict[str, Any],
+    validation_train_only: pd.DataFrame,
+    test_train_only: pd.DataFrame,
+    validation_served: pd.DataFrame,
+    test_served: pd.DataFrame,
+) -> dict[str, Any]:
+    """How the thresholds chosen on the train-only fits behave on the models that serve.
+
+    The thresholds are chosen on validation scores of fits that never saw validation,
+    then applied by models refitted on training + validation. This measures what that
+    move changes: per split and role, the approval rate at the chosen threshold under
+    each fit, their difference, and the share of rows whose decision flips. On test
+    neither fit saw the rows, so the test figures are the honest ones; on validation the
+    served fit is in-sample.
+
+    Args:
+        report: From :func:`business_report` (the roles, models and thresholds).
+        validation_train_only: Validation rows scored by the train-only fits.
+        test_train_only: Test rows scored by the train-only fits.
+        validation_served: Validation rows scored by the models that serve.
+        test_served: Test rows scored by the models that serve.
+
+    Returns:
+        ``{split: {role: {model, threshold, approval_rate_train_only,
+        approval_rate_served, approval_rate_difference, decisions_changed}}}``, and
+        ``largest_test_difference`` (absolute, over roles).
+    """
+    pairs = {
+        "validation": (validation_train_only, validation_served),
+        "test": (test_train_only, test_served),
+    }
+    out: dict[str, Any] = {}
+    for split, (before, after) in pairs.items():
+        out[split] = {}
+        for role in ("candidate", "baseline"):
+            model, threshold = report[role]["model"], float(report[role]["threshold"])
+            column = score_column(model)
+            old = before[column].to_numpy() < threshold
+            new = after[column].to_numpy() < threshold
+            out[split][role] = {
+                "model": model,
+                "threshold": threshold,
+                "approval_rate_train_only": float(old.mean()),
+                "approval_rate_served": float(new.mean()),
+                "approval_rate_difference": float(new.mean() - old.mean()),
+                "decisions_changed": float((old != new).mean()),
+            }
+    out["largest_test_difference"] = max(
+        abs(v["approval_rate_difference"]) for v in out["test"].values()
+    )
+    return out

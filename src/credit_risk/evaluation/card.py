@@ -38,6 +38,7 @@ class Evidence(TypedDict):
     drift_report: pd.DataFrame  # per-feature drift
     drift_summary: dict[str, Any]  # blocking flags and warnings
     business_report: dict[str, Any]  # outcome of each policy
+    threshold_transfer: dict[str, Any]  # the thresholds moved to the refitted models
     feature_metadata: dict[str, Any]  # the feature table's rows and content hash
     validation_report: dict[str, Any]  # quarantine counts
     split_summary: dict[str, Any]  # split sizes and periods
@@ -163,6 +164,26 @@ def business_table(business_report: dict[str, Any]) -> pd.DataFrame:
     ]
 
 
+def transfer_sentence(transfer: dict[str, Any]) -> str:
+    """What moving the validation-chosen threshold to the refitted candidate changed on test.
+
+    Args:
+        transfer: From :func:`credit_risk.evaluation.business.threshold_transfer`.
+
+    Returns:
+        One sentence with both approval rates, their difference and the flipped decisions.
+    """
+    test = transfer["test"]["candidate"]
+    return (
+        f"The threshold {test['threshold']:.4f} was chosen on validation scores of the fit "
+        "that never saw validation; the candidate that serves was refitted on training + "
+        f"validation. On the test period it approves {test['approval_rate_served']:.1%} "
+        f"where the train-only fit approves {test['approval_rate_train_only']:.1%} "
+        f"({100 * test['approval_rate_difference']:+.1f} points); "
+        f"{test['decisions_changed']:.1%} of decisions differ."
+    )
+
+
 def limitations(split_summary: dict[str, Any], demo: bool = True) -> list[str]:
     """What the card's figures cannot tell.
 
@@ -270,6 +291,7 @@ def sections(evidence: Evidence, model_sha256: str) -> dict[str, Any]:
         "drift_flags": flag_lines(drift),
         "business": business_table(evidence["business_report"]),
         "business_rule": evidence["business_report"].get("rule_description", ""),
+        "threshold_transfer": transfer_sentence(evidence["threshold_transfer"]),
         "intended_use": intended_use(metadata),
         "test_kind": "out-of-time test period"
         if "from" in evidence["split_summary"]["test"]
@@ -345,6 +367,7 @@ def render(sections: dict[str, Any], charts: dict[str, go.Figure]) -> str:
         "<h2>Business view</h2>",
         f"<p>{html.escape(sections['business_rule'])}</p>",
         _table(sections["business"], 3),
+        f"<p>{html.escape(sections['threshold_transfer'])}</p>",
         "<h2>Limitations</h2><ul>"
         + "".join(f"<li>{html.escape(x)}</li>" for x in sections["limitations"])
         + "</ul>",

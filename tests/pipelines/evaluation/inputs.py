@@ -50,7 +50,11 @@ def trained(
     return {
         **dict(zip((*names, "ensemble_model"), models, strict=True)),
         "model_input_train": train,
+        "model_input_validation": validation,
         "model_input_test": splits["test"],
+        # Here the train-only fits are the models that serve (no refit on validation).
+        "logistic_model_train_only": models[1],
+        "lightgbm_model_train_only": models[2],
         "validation_scores": scored,
         "leaderboard": board,
         "leaderboard_chart": charts.leaderboard_chart(board),

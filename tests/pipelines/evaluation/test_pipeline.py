@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from kedro.io import DataCatalog
 
 from credit_risk.models.candidates import ALL, BASELINES, score_column
@@ -19,6 +20,9 @@ NODES = {
     "evaluate_variance_across_folds",
     "evaluate_business_value",
     "evaluate_fairness",
+    "score_test_with_train_only_fits",
+    "score_validation_with_served_fits",
+    "measure_threshold_transfer",
     "evaluate_drift",
     "explain_with_shap",
     "compare_with_bayes_optimal",
@@ -86,3 +90,19 @@ def test_tracked_metrics_hold_the_evaluation_but_not_the_decision(
     assert prefixes == {"test", "folds", "calibration", "business", "fairness"}
     assert all(np.isfinite(v["value"]) for v in tracked.values())
     assert isinstance(evaluated.load("calibration_curve"), pd.DataFrame)
+
+
+def test_threshold_transfer_is_nil_when_the_train_only_fits_are_the_ones_that_serve(
+    evaluated: DataCatalog,
+) -> None:
+    transfer = evaluated.load("threshold_transfer")
+    report = evaluated.load("business_report")
+    for split in ("validation", "test"):
+        for role in ("candidate", "baseline"):
+            row = transfer[split][role]
+            assert row["threshold"] == report[role]["threshold"]
+            assert row["approval_rate_served"] == row["approval_rate_train_only"]
+            assert row["decisions_changed"] == 0.0
+    test = transfer["test"]["candidate"]
+    assert test["approval_rate_served"] == pytest.approx(report["candidate"]["approval_rate"])
+    assert transfer["largest_test_difference"] == 0.0

@@ -2,13 +2,21 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from credit_risk.evaluation.business import threshold_transfer
 from credit_risk.evaluation.explain import bayes_comparison
 from credit_risk.evaluation.promotion import select_candidate
 from credit_risk.evaluation.tracking import evaluation_metrics
+from credit_risk.models.candidates import score_candidates
 from credit_risk.pipelines.evaluation import nodes
 
 CONTRACT = "params:data_contract"
 EVALUATION = "params:evaluation"
+TRAIN_ONLY = [
+    "logistic_model_train_only",
+    "lightgbm_model_train_only",
+    "lightgbm_encoder",
+    "ensemble_model",
+]
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
@@ -73,6 +81,30 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 ["validation_scores", "test_scores", "candidate_selection", CONTRACT, EVALUATION],
                 ["business_report", "profit_chart"],
                 name="evaluate_business_value",
+            ),
+            Node(
+                score_candidates,
+                ["model_input_test", "constant_model", *TRAIN_ONLY],
+                "test_scores_train_only",
+                name="score_test_with_train_only_fits",
+            ),
+            Node(
+                score_candidates,
+                ["model_input_validation", *models],
+                "validation_scores_served",
+                name="score_validation_with_served_fits",
+            ),
+            Node(
+                threshold_transfer,
+                [
+                    "business_report",
+                    "validation_scores",
+                    "test_scores_train_only",
+                    "validation_scores_served",
+                    "test_scores",
+                ],
+                "threshold_transfer",
+                name="measure_threshold_transfer",
             ),
             Node(
                 nodes.evaluate_fairness,

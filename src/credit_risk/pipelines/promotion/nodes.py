@@ -129,8 +129,9 @@ def build_model_card(
         lightgbm_model: The booster (its file hash goes in the lineage).
         **evidence: The evaluation's reports, by name: decision, metrics with intervals,
             Bayes comparison, fold variance, calibration errors, fairness and drift tables
-            and summaries, business report, feature metadata, validation report, split
-            summary, final fit and run context (see :class:`credit_risk.evaluation.card.Evidence`).
+            and summaries, business report, threshold transfer, feature metadata,
+            validation report, split summary, final fit and run context (see
+            :class:`credit_risk.evaluation.card.Evidence`).
 
     Returns:
         The HTML page.

@@ -91,6 +91,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "drift_report": "drift_report",
                     "drift_summary": "drift_summary",
                     "business_report": "business_report",
+                    "threshold_transfer": "threshold_transfer",
                     "feature_metadata": "feature_table_metadata",
                     "validation_report": "validation_report",
                     "split_summary": "split_summary",
