@@ -13,6 +13,7 @@ model library.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -335,6 +336,41 @@ class PromotionParams(BaseModel):
     )
 
 
+class CreditViewParams(BaseModel):
+    """The credit team's views: gains bands, the PD master scale, score histogram bins."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gains_bands: int = Field(10, ge=2, le=100, description="Equal-count bands (10: deciles).")
+    score_bins: int = Field(40, ge=5, le=500, description="Bins of the score histograms.")
+    grade_names: list[str] = Field(
+        default_factory=lambda: ["A", "B", "C", "D", "E", "F", "G", "H"],
+        description="Rating grades, best first.",
+    )
+    grade_upper_bounds: list[float] = Field(
+        default_factory=lambda: [0.03, 0.045, 0.06, 0.08, 0.11, 0.16, 0.25, 1.0],
+        description="Each grade's highest PD; increasing, the last 1.0.",
+    )
+    grade_alpha: float = Field(0.05, gt=0, lt=1, description="Level of each grade's binomial test.")
+
+    @model_validator(mode="after")
+    def _is_a_master_scale(self) -> CreditViewParams:
+        bounds, names = self.grade_upper_bounds, self.grade_names
+        if len(bounds) != len(names):
+            raise ValueError(
+                f"grade_names has {len(names)} grades and grade_upper_bounds {len(bounds)} "
+                "bounds: give one upper PD bound per grade"
+            )
+        if any(b <= a for a, b in itertools.pairwise(bounds)) or bounds[0] <= 0:
+            raise ValueError(f"grade_upper_bounds must increase from above 0: {bounds}")
+        if bounds[-1] != 1.0:
+            raise ValueError(
+                f"the last grade_upper_bounds is {bounds[-1]}: set it to 1.0 so that every "
+                "PD has a grade"
+            )
+        return self
+
+
 class EvaluationParams(BaseModel):
     """Everything the evaluation pipeline reads (``params:evaluation``)."""
 
@@ -347,6 +383,7 @@ class EvaluationParams(BaseModel):
     drift: DriftParams = DriftParams()
     business: BusinessParams = BusinessParams()
     promotion: PromotionParams = PromotionParams()
+    credit_views: CreditViewParams = CreditViewParams()
     reference_rows: int = Field(
         5_000, ge=100, description="Training rows kept in the model as the drift reference."
     )

@@ -24,6 +24,13 @@ TRANSFER = {
     "approval_rate_difference": 0.013,
     "decisions_changed": 0.019,
 }
+CREDIT = {
+    "model": "ensemble",
+    "ks": {"ks": 0.36, "threshold": 0.11, "share_flagged": 0.3},
+    "accuracy_ratio": 0.45,
+    "top_band_lift": 3.6,
+    "grades_rejected_by_binomial_test": ["E"],
+}
 SPLITS = {
     "train": {"rows": 800, "from": "2022-01-01", "to": "2023-06-30", "fold_sizes": [160] * 5},
     "validation": {"rows": 100, "from": "2023-07-01", "to": "2023-09-30"},
@@ -65,6 +72,9 @@ def _evidence() -> card.Evidence:
         drift_summary=DRIFT,
         business_report={"candidate": POLICY, "baseline": POLICY, "approve_everyone": POLICY},
         threshold_transfer={"test": {"candidate": TRANSFER}},
+        gains_table=pd.DataFrame({"band": [1, 2], "lift": [2.5, 0.5]}),
+        rating_grade_table=pd.DataFrame({"grade": ["A", "B"], "verdict": ["consistent"] * 2}),
+        credit_views_summary=CREDIT,
         feature_metadata={"rows": 1_000, "content_sha256": "f" * 64},
         validation_report={"totals": {"rows_quarantined": 7, "rows_in": 1_007}},
         split_summary=SPLITS,
@@ -101,6 +111,9 @@ def test_sections_hold_every_part_the_card_renders() -> None:
         "bayes",
         "variance",
         "ece",
+        "credit",
+        "gains",
+        "grades",
         "fairness",
         "fairness_flags",
         "drift",
@@ -159,3 +172,14 @@ def test_the_card_says_what_moving_the_threshold_to_the_refitted_model_changed()
         "it approves 81.3% where the train-only fit approves 80.0% (+1.3 points); "
         "1.9% of decisions differ."
     )
+
+
+def test_the_card_summarises_the_credit_views() -> None:
+    assert card.credit_sentence(CREDIT) == (
+        "ensemble: KS 0.3600, reached with the riskiest 30.0% of applications flagged; "
+        "accuracy ratio (Gini) 0.4500; the riskiest band holds 3.60 times the average "
+        "default rate; the binomial test rejects the predicted default rate of grade(s) E "
+        "(two-sided, per grade)."
+    )
+    rejected_none = {**CREDIT, "grades_rejected_by_binomial_test": []}
+    assert "rejects no grade's predicted default rate" in card.credit_sentence(rejected_none)

@@ -25,6 +25,28 @@ text-align:right}th{background:#f5f5f5}td:first-child,th:first-child{text-align:
 """
 
 
+# Chart dataset -> its title in the card, in the card's order.
+CARD_CHARTS = {
+    "roc_chart": "ROC",
+    "pr_chart": "Precision-recall",
+    "ks_chart": "KS curve",
+    "score_distribution_chart": "Score distributions",
+    "gains_chart": "Cumulative gains and lift",
+    "cap_chart": "CAP curve",
+    "calibration_chart": "Calibration",
+    "rating_grade_chart": "Rating grades",
+    "strategy_chart": "Approval rate against bad rate",
+    "profit_chart": "Profit",
+    "fairness_chart": "Fairness",
+    "drift_chart": "Drift",
+    "importance_chart": "Feature importance",
+    "fold_chart": "Variance across folds",
+    "leaderboard_chart": "Leaderboard (validation)",
+    "optimisation_history_chart": "Tuning: optimisation history",
+    "param_importance_chart": "Tuning: parameter importances",
+}
+
+
 class Evidence(TypedDict):
     """The reports a model card is made of, by the name the card's node receives them."""
 
@@ -39,6 +61,9 @@ class Evidence(TypedDict):
     drift_summary: dict[str, Any]  # blocking flags and warnings
     business_report: dict[str, Any]  # outcome of each policy
     threshold_transfer: dict[str, Any]  # the thresholds moved to the refitted models
+    gains_table: pd.DataFrame  # gains and lift by band of the candidate's score
+    rating_grade_table: pd.DataFrame  # the PD master scale with its binomial tests
+    credit_views_summary: dict[str, Any]  # KS and where, accuracy ratio, rejected grades
     feature_metadata: dict[str, Any]  # the feature table's rows and content hash
     validation_report: dict[str, Any]  # quarantine counts
     split_summary: dict[str, Any]  # split sizes and periods
@@ -164,6 +189,29 @@ def business_table(business_report: dict[str, Any]) -> pd.DataFrame:
     ]
 
 
+def credit_sentence(summary: dict[str, Any]) -> str:
+    """KS and where it is reached, the accuracy ratio, the top band's lift, rejected grades.
+
+    Args:
+        summary: From :func:`credit_risk.evaluation.credit_views.credit_views`.
+
+    Returns:
+        One paragraph.
+    """
+    ks, rejected = summary["ks"], summary["grades_rejected_by_binomial_test"]
+    grades = (
+        "the binomial test rejects the predicted default rate of grade(s) " + ", ".join(rejected)
+        if rejected
+        else "the binomial test rejects no grade's predicted default rate"
+    )
+    return (
+        f"{summary['model']}: KS {ks['ks']:.4f}, reached with the riskiest "
+        f"{ks['share_flagged']:.1%} of applications flagged; accuracy ratio (Gini) "
+        f"{summary['accuracy_ratio']:.4f}; the riskiest band holds {summary['top_band_lift']:.2f} "
+        f"times the average default rate; {grades} (two-sided, per grade)."
+    )
+
+
 def transfer_sentence(transfer: dict[str, Any]) -> str:
     """What moving the validation-chosen threshold to the refitted candidate changed on test.
 
@@ -283,6 +331,9 @@ def sections(evidence: Evidence, model_sha256: str) -> dict[str, Any]:
         "bayes": evidence["bayes"],
         "variance": pd.DataFrame(evidence["variance"]).T.reset_index(names="metric"),
         "ece": pd.DataFrame({"model": list(eces), "ece": list(eces.values())}),
+        "credit": credit_sentence(evidence["credit_views_summary"]),
+        "gains": evidence["gains_table"],
+        "grades": evidence["rating_grade_table"],
         "fairness": evidence["fairness_table"],
         "fairness_flags": flag_lines(fairness),
         "drift": evidence["drift_report"].head(10)[
@@ -358,6 +409,12 @@ def render(sections: dict[str, Any], charts: dict[str, go.Figure]) -> str:
         _table(sections["variance"]),
         "<h2>Calibration</h2>",
         _table(sections["ece"]),
+        "<h2>Credit views</h2>",
+        f"<p>{html.escape(sections['credit'])}</p>",
+        "<h3>Gains and lift by band (1 = riskiest)</h3>",
+        _table(sections["gains"], 4),
+        "<h3>Rating grades (PD master scale)</h3>",
+        _table(sections["grades"], 4),
         "<h2>Fairness</h2>",
         _table(sections["fairness"], 3),
         _list(sections["fairness_flags"], "No fairness flag."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import optuna
 import pandas as pd
 
 from credit_risk.contract import DataContract
@@ -58,11 +59,25 @@ def trained(
         "validation_scores": scored,
         "leaderboard": board,
         "leaderboard_chart": charts.leaderboard_chart(board),
+        **dict(
+            zip(
+                ("optimisation_history_chart", "param_importance_chart"),
+                charts.study_charts(_study(), seed=0),
+                strict=True,
+            )
+        ),
         "lightgbm_best_params": best,
         "ground_truth": demo.ground_truth,
         "champion_record": {},
         **_reports(splits, contract),
     }
+
+
+def _study() -> optuna.Study:
+    """A small study, as the tuning pipeline leaves one, for its two charts."""
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(0))
+    study.optimize(lambda t: t.suggest_float("learning_rate", 0.01, 0.3), n_trials=5)
+    return study
 
 
 def _reports(splits: dict[str, pd.DataFrame], contract: DataContract) -> dict[str, Any]:

@@ -23,6 +23,8 @@ NODES = {
     "score_test_with_train_only_fits",
     "score_validation_with_served_fits",
     "measure_threshold_transfer",
+    "draw_credit_views",
+    "chart_fold_variance",
     "evaluate_drift",
     "explain_with_shap",
     "compare_with_bayes_optimal",

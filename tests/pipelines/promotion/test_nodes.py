@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from credit_risk.evaluation import card
 from credit_risk.params import EvaluationParams
 from credit_risk.pipelines.promotion.nodes import collect_charts, decide_promotion, update_champion
 
@@ -130,16 +131,9 @@ def test_the_registry_update_carries_the_challengers_version() -> None:
 
 
 def test_the_card_shows_the_charts_in_its_order() -> None:
-    figures = [go.Figure(layout={"title": str(i)}) for i in range(8)]
-    named = collect_charts(*figures)
-    assert list(named) == [
-        "ROC",
-        "Precision-recall",
-        "Calibration",
-        "Fairness",
-        "Drift",
-        "Feature importance",
-        "Profit",
-        "Leaderboard (validation)",
-    ]
-    assert [f.layout.title.text for f in named.values()] == [str(i) for i in range(8)]
+    names = list(card.CARD_CHARTS)
+    figures = {name: go.Figure(layout={"title": name}) for name in reversed(names)}
+    named = collect_charts(**figures)
+    assert list(named)[:3] == ["ROC", "Precision-recall", "KS curve"]
+    assert list(named) == list(card.CARD_CHARTS.values())
+    assert [f.layout.title.text for f in named.values()] == names

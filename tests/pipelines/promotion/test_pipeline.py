@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from kedro.io import DataCatalog
 
+from credit_risk.evaluation.card import CARD_CHARTS
 from credit_risk.pipelines.evaluation import create_pipeline as evaluation
 from credit_risk.pipelines.promotion import create_pipeline as promotion
 
@@ -78,6 +79,7 @@ def test_the_model_card_shows_the_decision_lineage_and_charts(promoted: DataCata
     assert ("PROMOTE" if decision["promote"] else "DO NOT PROMOTE") in card
     assert f"Kedro run {RUN_ID}" in card and "Risk register" in card
     charts = promoted.load("model_card_charts")
-    assert next(iter(charts)) == "ROC" and len(charts) == 8
-    assert card.count("<h3>") == 8
+    assert next(iter(charts)) == "ROC" and len(charts) == len(CARD_CHARTS) == 17
+    assert card.count("<h3>") == 17 + 2  # the charts, and the gains and grade tables
+    assert "Rating grades (PD master scale)" in card and "accuracy ratio (Gini)" in card
     assert isinstance(promoted.load("fairness_table"), pd.DataFrame)

@@ -3,6 +3,8 @@
 from kedro.pipeline import Node, Pipeline
 
 from credit_risk.evaluation.business import threshold_transfer
+from credit_risk.evaluation.charts import fold_chart
+from credit_risk.evaluation.credit_views import credit_views
 from credit_risk.evaluation.explain import bayes_comparison
 from credit_risk.evaluation.promotion import select_candidate
 from credit_risk.evaluation.tracking import evaluation_metrics
@@ -106,6 +108,23 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 "threshold_transfer",
                 name="measure_threshold_transfer",
             ),
+            Node(
+                credit_views,
+                ["test_scores", "candidate_selection", "business_report", CONTRACT, EVALUATION],
+                [
+                    "gains_table",
+                    "rating_grade_table",
+                    "credit_views_summary",
+                    "score_distribution_chart",
+                    "ks_chart",
+                    "gains_chart",
+                    "cap_chart",
+                    "rating_grade_chart",
+                    "strategy_chart",
+                ],
+                name="draw_credit_views",
+            ),
+            Node(fold_chart, "fold_metrics", "fold_chart", name="chart_fold_variance"),
             Node(
                 nodes.evaluate_fairness,
                 ["test_scores", "candidate_selection", "business_report", CONTRACT, EVALUATION],

@@ -140,38 +140,13 @@ def build_model_card(
     return card.render(card.sections(evidence, model_sha256), charts)
 
 
-def collect_charts(
-    roc: go.Figure,
-    pr: go.Figure,
-    calibration: go.Figure,
-    fairness_chart: go.Figure,
-    drift_chart: go.Figure,
-    importance: go.Figure,
-    profit: go.Figure,
-    leaderboard: go.Figure,
-) -> dict[str, go.Figure]:
-    """Name the charts the model card shows, in its order.
+def collect_charts(**figures: go.Figure) -> dict[str, go.Figure]:
+    """Name the charts the model card shows, in its order (:data:`card.CARD_CHARTS`).
 
     Args:
-        roc: ROC curves.
-        pr: Precision-recall curves.
-        calibration: Reliability curves.
-        fairness_chart: Per-group rates.
-        drift_chart: PSI per feature.
-        importance: SHAP importance.
-        profit: Profit curve.
-        leaderboard: Validation leaderboard.
+        **figures: Chart dataset name -> figure, one for each of ``card.CARD_CHARTS``.
 
     Returns:
         Title -> figure.
     """
-    return {
-        "ROC": roc,
-        "Precision-recall": pr,
-        "Calibration": calibration,
-        "Fairness": fairness_chart,
-        "Drift": drift_chart,
-        "Feature importance": importance,
-        "Profit": profit,
-        "Leaderboard (validation)": leaderboard,
-    }
+    return {title: figures[name] for name, title in card.CARD_CHARTS.items()}

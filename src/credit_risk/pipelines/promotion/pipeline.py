@@ -2,6 +2,7 @@
 
 from kedro.pipeline import Node, Pipeline
 
+from credit_risk.evaluation.card import CARD_CHARTS
 from credit_risk.evaluation.tracking import promotion_metrics
 from credit_risk.pipelines.promotion import nodes
 
@@ -65,16 +66,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 nodes.collect_charts,
-                [
-                    "roc_chart",
-                    "pr_chart",
-                    "calibration_chart",
-                    "fairness_chart",
-                    "drift_chart",
-                    "importance_chart",
-                    "profit_chart",
-                    "leaderboard_chart",
-                ],
+                {name: name for name in CARD_CHARTS},
                 "model_card_charts",
                 name="collect_charts",
             ),
@@ -92,6 +84,9 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "drift_summary": "drift_summary",
                     "business_report": "business_report",
                     "threshold_transfer": "threshold_transfer",
+                    "gains_table": "gains_table",
+                    "rating_grade_table": "rating_grade_table",
+                    "credit_views_summary": "credit_views_summary",
                     "feature_metadata": "feature_table_metadata",
                     "validation_report": "validation_report",
                     "split_summary": "split_summary",

@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import optuna
 import pandas as pd
+import plotly.graph_objects as go
 from optuna.storages import BaseStorage
 
 from credit_risk.contract import DataContract
+from credit_risk.evaluation import charts
 from credit_risk.models import fitting
 from credit_risk.models.encoding import fit_encoder
 from credit_risk.models.frames import require_trainable
@@ -74,3 +77,22 @@ def tune_lightgbm(
         result["refit_rounds"],
     )
     return result, trials
+
+
+def chart_study(
+    storage: BaseStorage, best: dict[str, Any], training: TrainingParams
+) -> tuple[go.Figure, go.Figure]:
+    """Optuna's optimisation history and parameter importances of the study just tuned.
+
+    The study is read back from its storage, so the charts show every worker's trials.
+
+    Args:
+        storage: Optuna storage from the catalog.
+        best: The tuning's result (names the study).
+        training: The seed of the importance evaluator.
+
+    Returns:
+        The history and importance charts.
+    """
+    study = optuna.load_study(study_name=best["study_name"], storage=storage)
+    return charts.study_charts(study, training.seed)

@@ -38,6 +38,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 ["lightgbm_best_params", "tuning_trials"],
                 name="tune_lightgbm_with_optuna",
             ),
+            Node(
+                nodes.chart_study,
+                ["lightgbm_study_storage", "lightgbm_best_params", TRAINING],
+                ["optimisation_history_chart", "param_importance_chart"],
+                name="chart_the_study",
+            ),
         ],
         tags=["training", "tuning"],
     )
