@@ -127,6 +127,43 @@ class RunContextHook:
         catalog.save("run_record", {**self._context, "dataset_versions": versions})
 
 
+class ChartsPageHook:
+    """Log every chart a run saved to its MLflow run as one HTML page, ``charts/charts.html``.
+
+    The ``*_chart`` datasets are plotly JSON (kedro-viz draws them; MLflow's UI shows JSON
+    as text). After the run, the figures it saved go on one page with plotly.js embedded
+    once, which the MLflow UI renders, offline too.
+    """
+
+    def __init__(self) -> None:
+        self._figures: dict[str, Any] = {}
+
+    @hook_impl
+    def before_pipeline_run(self) -> None:
+        """Start each run with no figure."""
+        self._figures = {}
+
+    @hook_impl
+    def after_dataset_saved(self, dataset_name: str, data: Any) -> None:
+        """Keep a saved plotly figure.
+
+        Args:
+            dataset_name: The dataset.
+            data: Kept when it is a plotly figure.
+        """
+        if type(data).__module__.startswith("plotly."):
+            self._figures[dataset_name.removesuffix("_chart")] = data
+
+    @hook_impl(tryfirst=True)
+    def after_pipeline_run(self) -> None:
+        """Log the page to the open MLflow run (kedro-mlflow's ends it after this)."""
+        if not self._figures or _mlflow().active_run() is None:
+            return
+        from credit_risk.evaluation.charts import page  # noqa: PLC0415 (plotly: at run time)
+
+        _mlflow().log_text(page(self._figures, "Charts of this run"), "charts/charts.html")
+
+
 ENVIRONMENT_TAGS = (
     "run_id",
     "git_commit",

@@ -5,11 +5,11 @@ from pathlib import Path
 from kedro.utils import find_kedro_project
 
 from credit_risk.config import ProjectConfigLoader
-from credit_risk.hooks import MlflowRunStackHook, RunContextHook
+from credit_risk.hooks import ChartsPageHook, MlflowRunStackHook, RunContextHook
 
 # RunContextHook: run id, git state and environment (catalog, run record, MLflow tags).
 # MlflowRunStackHook: no finished MLflow run left active after a run (see its docstring).
-HOOKS = (RunContextHook(), MlflowRunStackHook())
+HOOKS = (RunContextHook(), ChartsPageHook(), MlflowRunStackHook())
 
 
 def project_root() -> str:

@@ -90,3 +90,11 @@ def test_drift_chart_colours_by_severity_and_is_what_monitor_draws() -> None:
     assert list(chart.data[0].y) == report["feature"].tolist()
     assert chart.data[0].marker.color[0] == "#e45756"  # x drifted: critical
     assert chart.layout.xaxis.title.text == "PSI"
+
+
+def test_the_charts_page_embeds_plotly_once_and_draws_every_figure() -> None:
+    figures = {"roc": go.Figure(go.Scatter(y=[0, 1])), "ks": go.Figure(go.Bar(y=[2]))}
+    text = charts.page(figures, "Charts of this run")
+    assert text.count('class="plotly-graph-div"') == 2
+    assert text.count("plotly.js v") == 1  # the library once, no network needed
+    assert "<h2 id='roc'>roc</h2>" in text and text.index("id='roc'") < text.index("id='ks'")

@@ -142,7 +142,15 @@ def test_mlflow_holds_parameters_metrics_artifacts_and_environment(loop: Path) -
         "tuning/lightgbm_best_params.json",
         "models/lightgbm_model.txt",
         "charts/roc.json",
+        "charts/charts.html",
     } <= artifacts
+    page = client.download_artifacts(run.info.run_id, "charts/charts.html")
+    text = Path(page).read_text()
+    # one page, plotly.js once, every chart the run saved: the MLflow UI renders it
+    assert text.count('class="plotly-graph-div"') == sum(
+        a.path.endswith(".json") for a in client.list_artifacts(run.info.run_id, "charts")
+    )
+    assert text.count("plotly.js v") == 1
 
 
 def test_registry_has_a_champion_that_scored_the_batch(loop: Path) -> None:

@@ -6,6 +6,7 @@ figure is built anywhere else, so the charts look alike wherever they are shown.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -463,4 +464,26 @@ def study_charts(study: optuna.Study, seed: int) -> tuple[go.Figure, go.Figure]:
     return (
         styled(history, f"Optimisation history, study {study.study_name}"),
         styled(importances, title),
+    )
+
+
+def page(figures: Mapping[str, go.Figure], title: str) -> str:
+    """Every figure on one HTML page, plotly.js embedded once: it renders offline.
+
+    This is what the MLflow UI shows (it renders HTML artifacts, not plotly JSON).
+
+    Args:
+        figures: Name -> figure, in the page's order.
+        title: The page's heading.
+
+    Returns:
+        The HTML page.
+    """
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    for i, (name, figure) in enumerate(figures.items()):
+        parts.append(f"<h2 id='{html.escape(name)}'>{html.escape(name)}</h2>")
+        parts.append(figure.to_html(full_html=False, include_plotlyjs=(i == 0)))
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body>{''.join(parts)}</body></html>"
     )
