@@ -87,13 +87,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             Node(
                 score_candidates,
                 ["model_input_test", "constant_model", *TRAIN_ONLY],
-                "test_scores_train_only",
+                "test_train_only_scores",
                 name="score_test_with_train_only_fits",
             ),
             Node(
                 score_candidates,
                 ["model_input_validation", *models],
-                "validation_scores_served",
+                "validation_served_scores",
                 name="score_validation_with_served_fits",
             ),
             Node(
@@ -101,8 +101,8 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 [
                     "business_report",
                     "validation_scores",
-                    "test_scores_train_only",
-                    "validation_scores_served",
+                    "test_train_only_scores",
+                    "validation_served_scores",
                     "test_scores",
                 ],
                 "threshold_transfer",
