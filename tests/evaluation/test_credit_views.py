@@ -150,3 +150,9 @@ def test_study_charts_draw_the_trials_and_their_importances() -> None:
     assert list(history.data[0].y) == [t.value for t in study.trials]
     importance = dict(zip(importances.data[0].y, importances.data[0].x, strict=True))
     assert importance["x"] > importance["y"]  # only x moves the objective
+
+
+def test_a_threshold_below_every_test_score_marks_approving_nobody() -> None:
+    y, p = np.array([0, 1, 0, 1]), np.array([0.3, 0.4, 0.5, 0.6])
+    marker = charts.strategy_chart(strategy_curve(y, p), 0.1, "m").data[1]
+    assert marker.x[0] == 0.0

@@ -398,7 +398,9 @@ def strategy_chart(curve: pd.DataFrame, threshold: float, model: str) -> go.Figu
         hovertemplate="approve %{x:.1%}, bad rate %{y:.2%}"
         "<br>threshold %{customdata:.4f}<extra></extra>",
     )
-    chosen = curve.loc[curve["threshold"] <= threshold].iloc[-1]
+    # the last point at or below the threshold; below every score it approves nobody
+    below = curve.loc[curve["threshold"] <= threshold]
+    chosen = below.iloc[-1] if len(below) else curve.iloc[0]
     figure.add_scatter(
         x=[chosen["approval_rate"]],
         y=[chosen["bad_rate_approved"]],
