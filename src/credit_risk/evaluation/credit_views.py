@@ -16,6 +16,7 @@ from scipy.stats import binomtest
 
 from credit_risk.contract import DataContract
 from credit_risk.evaluation import charts
+from credit_risk.models import frames
 from credit_risk.models.candidates import score_column
 from credit_risk.params import CreditViewParams, EvaluationParams
 
@@ -236,7 +237,7 @@ def credit_views(
     """
     params = evaluation.credit_views
     model = selection["candidate"]
-    y = test_scores[contract.target_column].to_numpy(dtype=np.int64)
+    y = frames.target(test_scores, contract)
     p = test_scores[score_column(model)].to_numpy(dtype=np.float64)
     ks, best = ks_curve(y, p)
     cap, accuracy_ratio = cap_curve(y, p)
