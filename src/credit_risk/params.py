@@ -39,6 +39,12 @@ class ValidationSettings(BaseModel):
     snapshot_date: dt.date = Field(description="Extraction day: later dates are impossible.")
     max_coercion_failure_rate: float = Field(0.5, gt=0, le=1)
     category_aliases: dict[str, str] = Field(default_factory=dict)
+    max_abs_value: float = Field(
+        1e15,
+        gt=0,
+        description="Any numeric value larger in magnitude is implausible and quarantined "
+        "(beyond 1e15, float64 sums lose whole units); inf and -inf always are.",
+    )
 
 
 # ---------------------------------------------------------------- features and splits

@@ -3,6 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credit_risk.features.history import history_feature_names, history_features
 
@@ -133,3 +135,89 @@ def test_matches_a_brute_force_computation_on_random_data() -> None:
             assert got["hist_6m_payment_ratio"] == pytest.approx(
                 rows["amount_paid"].sum() / rows["amount_due"].sum()
             )
+
+
+def _random_book(seed: int, customers: int = 12, statements: int = 240) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    history = pd.DataFrame(
+        {
+            "customer_id": rng.integers(1, customers + 1, statements),
+            "statement_date": pd.Timestamp("2023-01-01")
+            + pd.to_timedelta(rng.integers(0, 700, statements), "D"),
+            "credit_limit": rng.uniform(500, 5_000, statements).round(2),
+            "balance": rng.uniform(0, 4_000, statements).round(2),
+            "amount_due": rng.uniform(25, 200, statements).round(2),
+            "amount_paid": rng.uniform(0, 250, statements).round(2),
+            "days_past_due": rng.integers(0, 90, statements),
+        }
+    )
+    return history.drop_duplicates(["customer_id", "statement_date"]).reset_index(drop=True)
+
+
+BAD_VALUES = [np.inf, -np.inf, np.nan, 1e-12, 0.0, 1e300, -1e300, 5e-324, 123456789.123]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    row=st.integers(0, 10_000),
+    column=st.sampled_from(["credit_limit", "balance", "amount_due", "amount_paid"]),
+    value=st.one_of(st.sampled_from(BAD_VALUES), st.floats(allow_nan=True, allow_infinity=True)),
+    months=st.integers(-400, 400),
+)
+def test_one_row_never_changes_another_customers_features(
+    seed: int, row: int, column: str, value: float, months: int
+) -> None:
+    history = _random_book(seed)
+    row %= len(history)
+    customer = history.loc[row, "customer_id"]
+    rng = np.random.default_rng(seed + 1)
+    apps = _apps(
+        [
+            (i, int(c), str(d.date()))
+            for i, (c, d) in enumerate(
+                zip(
+                    rng.integers(1, 14, 150),
+                    pd.Timestamp("2023-02-01") + pd.to_timedelta(rng.integers(0, 760, 150), "D"),
+                    strict=True,
+                )
+            )
+        ]
+    )
+    before = history_features(apps, history, WINDOWS)
+    changed = history.copy()
+    changed.loc[row, column] = value
+    moved = changed.loc[row, "statement_date"] + pd.DateOffset(months=months)
+    if not ((changed["customer_id"] == customer) & (changed["statement_date"] == moved)).any():
+        changed.loc[row, "statement_date"] = moved  # the row's date moves too, when it can
+    with np.errstate(all="ignore"):  # the changed customer's own features may be NaN or inf
+        after = history_features(apps, changed, WINDOWS)
+    others = (apps["customer_id"] != customer).to_numpy()
+    assert others.sum() > 0
+    pd.testing.assert_frame_equal(
+        after.loc[others].reset_index(drop=True),
+        before.loc[others].reset_index(drop=True),
+        check_exact=True,
+    )
+
+
+def test_an_infinite_balance_stays_within_its_customer() -> None:
+    # The case: one statement's balance of inf made 99.76% of the 12-month
+    # utilisation null across the book, through prefix sums over the whole table.
+    history = _random_book(7)
+    apps = _apps([(i, c, "2024-12-01") for i, c in enumerate(range(1, 13))])
+    first = history.sort_values(["customer_id", "statement_date"]).index[0]
+    history.loc[first, "balance"] = np.inf  # every other customer's rows come after it
+    customer = history.loc[first, "customer_id"]
+    with np.errstate(all="ignore"):
+        out = history_features(apps, history, [12]).set_index("application_id")
+    others = out.loc[apps.loc[apps["customer_id"] != customer, "application_id"]]
+    assert others["hist_12m_mean_utilisation"].notna().all()
+
+
+def test_a_numpy_warning_in_the_features_fails_the_tests() -> None:
+    # pyproject's filterwarnings makes RuntimeWarnings raised in credit_risk.features errors.
+    history = _random_book(3)
+    history.loc[0, "credit_limit"] = 0.0
+    with pytest.raises(RuntimeWarning):
+        history_features(_apps([(1, 1, "2024-12-01")]), history, [12])

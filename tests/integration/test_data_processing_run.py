@@ -130,3 +130,29 @@ def test_structural_failure_stops_the_run_naming_dataset_and_column(
     pd.read_csv(raw).rename(columns={"income": "annual_inc"}).to_csv(raw, index=False)
     with pytest.raises(Exception, match="column 'income' of dataset 'customers'"):
         run(["data_processing"])
+
+
+def test_one_poisoned_statement_is_quarantined_and_changes_no_other_row(
+    project: Path, run: Runner
+) -> None:
+    """The issue's case: one ``inf`` balance made 99.76% of a window's utilisation null."""
+    run(["demo_data"])
+    raw = project / "data" / "01_raw" / "repayment_history.parquet"
+    clean = pd.read_parquet(raw)
+    poisoned = clean.copy()
+    first = poisoned.sort_values(["customer_id", "statement_date"]).index[0]
+    poisoned.loc[first, "balance"] = float("inf")
+    poisoned.loc[first + 1, "credit_limit"] = 1e-12
+    poisoned.to_parquet(raw, index=False)
+    run(["data_processing"])
+    features = project / "data" / "04_feature" / "feature_table.parquet"
+    quarantine = pd.read_parquet(_latest(project / "data/02_intermediate/quarantine.parquet"))
+    history = quarantine[quarantine["dataset"] == "repayment_history"].set_index("source_row")
+    assert history.loc[first, "failed_checks"] == "balance:finite"
+    assert history.loc[first + 1, "failed_checks"] == "credit_limit:greater_than_or_equal_to(1)"
+    with_poison = pd.read_parquet(_latest(features))
+    # The reference: the same raw history with the two rows removed by hand.
+    clean.drop(index=[first, first + 1]).to_parquet(raw, index=False)
+    run(["data_processing"])
+    pd.testing.assert_frame_equal(pd.read_parquet(_latest(features)), with_poison, check_exact=True)
+    assert with_poison["hist_12m_mean_utilisation"].isna().mean() < 0.5

@@ -181,3 +181,67 @@ def test_all_null_optional_column_is_fine(settings: ValidationSettings) -> None:
     raw = _customers()
     raw["employment_years"] = None
     assert len(_run(raw, settings).valid) == 3
+
+
+def test_non_finite_numbers_are_quarantined_in_every_numeric_column(
+    settings: ValidationSettings,
+) -> None:
+    raw = _customers().assign(score_from_bureau=[0.5, 0.7, 0.9])  # a column carried along
+    raw.loc[0, "income"] = float("inf")  # passes ge=0 on its own
+    raw.loc[1, "score_from_bureau"] = float("-inf")
+    outcome = _run(raw, settings)
+    assert outcome.valid["customer_id"].tolist() == [3]
+    assert outcome.quarantine["failed_checks"].tolist() == [
+        "income:finite",
+        "score_from_bureau:finite",
+    ]
+    assert len(outcome.valid) + len(outcome.quarantine) == len(raw)
+
+
+def test_a_text_inf_in_a_numeric_column_is_quarantined_too(settings: ValidationSettings) -> None:
+    raw = _customers().astype({"income": object})
+    raw.loc[2, "income"] = "inf"  # as a CSV export writes it; pandas reads it as a number
+    outcome = _run(raw, settings)
+    assert outcome.quarantine["failed_checks"].tolist() == ["income:finite"]
+
+
+def test_magnitudes_beyond_the_stated_bound_are_quarantined(settings: ValidationSettings) -> None:
+    bounded = settings.model_copy(update={"max_abs_value": 1e6})
+    raw = _customers().assign(exposure=[1e6, -1e6 - 1, 1e300])
+    outcome = _run(raw, bounded)
+    assert outcome.valid["customer_id"].tolist() == [1]  # the bound itself is plausible
+    assert outcome.quarantine["failed_checks"].tolist() == [
+        "exposure:max_abs_value(1e+06)",
+        "exposure:max_abs_value(1e+06)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "check"),
+    [
+        ("credit_limit", 1e-12, "credit_limit:greater_than_or_equal_to(1)"),
+        ("balance", float("inf"), "balance:finite"),
+        ("amount_due", 2e7, "amount_due:less_than_or_equal_to(10000000)"),
+    ],
+)
+def test_implausible_statements_are_quarantined(
+    column: str, value: float, check: str, settings: ValidationSettings
+) -> None:
+    raw = pd.DataFrame(
+        {
+            "customer_id": [1, 1],
+            "statement_date": ["2024-01-01", "2024-02-01"],
+            "credit_limit": [1_000.0, 1_000.0],
+            "balance": [100.0, 200.0],
+            "amount_due": [25.0, 25.0],
+            "amount_paid": [25.0, 0.0],
+            "days_past_due": [0, 30],
+        }
+    )
+    raw.loc[1, column] = value
+    spec = SourceSpec(id_columns=["customer_id", "statement_date"])
+    outcome = validate_table(
+        raw, RepaymentHistorySchema.to_schema(), "repayment_history", spec, settings
+    )
+    assert outcome.quarantine["failed_checks"].tolist() == [check]
+    assert len(outcome.valid) == 1

@@ -9,6 +9,11 @@ The computation is vectorised and runs in ``O((n_history + n_apps) log n_history
 the history is sorted by (customer, statement date) and encoded as one integer key, each
 window's bounds are found with :func:`numpy.searchsorted`, sums come from prefix sums
 and the worst days-past-due from a sparse table (range-maximum queries in O(1)).
+
+Every aggregate is exact per customer: prefix sums restart at each customer's first
+statement, and the trend's time axis starts at it, so no row of one customer can change
+another customer's features, whatever its value (an ``inf`` or a ``1e-12`` credit limit
+spreads at most through its own customer's windows; validation quarantines both).
 """
 
 from __future__ import annotations
@@ -94,9 +99,9 @@ def history_features(
     }
     longest = max((int((end - s).max(initial=0)) for s in starts.values()), default=0)
     worst = _RangeMax(hist["days_past_due"].to_numpy(dtype=np.float32), longest)
-    up_to_end = prepared.prefix[end]
+    up_to_end = prepared.sums_before(end, first)
     for k, start in starts.items():
-        sums = up_to_end - prepared.prefix[start]
+        sums = up_to_end - prepared.sums_before(start, first)
         out.update(_window(k, start, end, sums, worst))
     return pd.DataFrame({name: _unsort(values, order) for name, values in out.items()})
 
@@ -152,24 +157,43 @@ class _Prepared:
         due = hist["amount_due"].to_numpy(dtype=np.float64)
         paid = hist["amount_paid"].to_numpy(dtype=np.float64)
         util = hist["balance"].to_numpy(np.float64) / hist["credit_limit"].to_numpy(np.float64)
-        t = (month - (month.min() if month.size else 0)).astype(np.float64)
+        # Months since the customer's first statement: no other customer's dates enter.
+        t = (month - month[self.starts[codes]]).astype(np.float64)
         missed = paid < due
-        parts = (
-            missed,
-            hist["days_past_due"].to_numpy(np.float64),
-            util,
-            paid,
-            due,
-            t,
-            t * t,
-            t * util,
-        )
-        # Row i holds the sums over statements [0, i): row-wise gathers fetch one cache line.
-        self.prefix = np.zeros((len(hist) + 1, len(parts)))
-        for column, values in enumerate(parts):
-            np.cumsum(values, out=self.prefix[1:, column])
+        parts = {
+            _MISSED: missed.astype(np.float64),
+            _DPD: hist["days_past_due"].to_numpy(np.float64),
+            _UTIL: util,
+            _PAID: paid,
+            _DUE: due,
+            _T: t,
+            _TT: t * t,
+            _TU: t * util,
+        }
+        # Row i holds the sums over the customer's statements up to and including row i,
+        # restarting at each customer (a sequential sum per customer, so exact per customer).
+        self.cumulative = np.empty((len(hist), len(parts)))
+        grouped = pd.DataFrame(parts).groupby(codes, sort=False)
+        self.cumulative[:] = grouped.cumsum().to_numpy(np.float64)
         positions = np.where(missed, np.arange(len(missed)), -1)
         self.missed_at = np.maximum.accumulate(positions) if len(positions) else positions
+
+    def sums_before(self, position: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Per row, the sums over a customer's statements ``[first, position)``.
+
+        Args:
+            position: Row positions, each in ``[first, customer's end]``.
+            first: The customer's first row (``position == first``: nothing before).
+
+        Returns:
+            One row of sums (:data:`_MISSED` ... :data:`_TU`) per position.
+        """
+        if not len(self.cumulative):  # no history at all: every window is empty
+            return np.zeros((len(position), self.cumulative.shape[1]))
+        some = position > first
+        sums = self.cumulative[np.where(some, position - 1, 0)]
+        sums[~some] = 0.0
+        return sums
 
     def codes_of(self, customer_ids: np.ndarray) -> np.ndarray:
         """Customer codes; a customer without history gets ``len(customers)``: no rows."""

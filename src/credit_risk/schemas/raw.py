@@ -23,6 +23,8 @@ from credit_risk.schemas.vocabulary import (
 )
 
 EARLIEST = pd.Timestamp("1900-01-01")
+MAX_AMOUNT = 10_000_000
+"""The largest plausible amount of money on one row (income, loan, limit, balance)."""
 
 
 class CustomersSchema(pa.DataFrameModel):
@@ -32,7 +34,7 @@ class CustomersSchema(pa.DataFrameModel):
     birth_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
     gender: Series[str] = pa.Field(isin=list(GENDERS))
     region: Series[str] = pa.Field(isin=list(REGIONS))
-    income: Series[float] = pa.Field(ge=0, le=10_000_000, nullable=True)
+    income: Series[float] = pa.Field(ge=0, le=MAX_AMOUNT, nullable=True)
     employment_type: Series[str] = pa.Field(isin=list(EMPLOYMENT_TYPES))
     employment_years: Series[float] = pa.Field(ge=0, le=70, nullable=True)
     home_ownership: Series[str] = pa.Field(isin=list(HOME_OWNERSHIP))
@@ -88,14 +90,20 @@ class ScoringBatchSchema(pa.DataFrameModel):
 
 
 class RepaymentHistorySchema(pa.DataFrameModel):
-    """One row per customer and monthly statement."""
+    """One row per customer and monthly statement.
+
+    Amounts are bounded by what a consumer credit line can plausibly hold: a credit limit
+    of at least one currency unit (a limit of ``1e-12`` would make utilisation ``1e15``) and
+    at most :data:`MAX_AMOUNT`, like balances and payments. Non-finite values are
+    quarantined for every numeric column by validation itself.
+    """
 
     customer_id: Series[pd.Int64Dtype] = pa.Field(ge=1)
     statement_date: Series[pd.Timestamp] = pa.Field(ge=EARLIEST)
-    credit_limit: Series[float] = pa.Field(gt=0)
-    balance: Series[float] = pa.Field(ge=0)
-    amount_due: Series[float] = pa.Field(ge=0)
-    amount_paid: Series[float] = pa.Field(ge=0)
+    credit_limit: Series[float] = pa.Field(ge=1, le=MAX_AMOUNT)
+    balance: Series[float] = pa.Field(ge=0, le=MAX_AMOUNT)
+    amount_due: Series[float] = pa.Field(ge=0, le=MAX_AMOUNT)
+    amount_paid: Series[float] = pa.Field(ge=0, le=MAX_AMOUNT)
     days_past_due: Series[pd.Int64Dtype] = pa.Field(ge=0, le=3_650)
 
     class Config:

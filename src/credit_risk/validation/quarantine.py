@@ -8,6 +8,8 @@ The steps, in order, for one table:
 2. normalisation of categories (case, padding, ``-``/space to ``_``, aliases) so that
    spelling variants are fixed rather than quarantined;
 3. coercion to the schema's types; a value that cannot be read is a row failure;
+   so is a non-finite number (``inf``, ``-inf``) or one larger in magnitude than
+   ``max_abs_value``, in every numeric column, the schema's and any carried along;
 4. de-duplication: exact copies of an earlier row are quarantined as
    ``duplicate_row``; rows that share an id but disagree are all quarantined as
    ``conflicting_duplicate_id`` (no rule could tell which one is right);
@@ -73,6 +75,7 @@ def validate_table(
     frame = raw.rename(columns=spec.rename).reset_index(drop=True)
     _check_structure(frame, schema, dataset, spec, configured_in)
     frame, failures = _coerce(frame, schema, dataset, settings)
+    failures.append(_implausible_numbers(frame, settings.max_abs_value))
     failures.append(_duplicates(frame, spec.id_columns))
     snapshot = pd.Timestamp(settings.snapshot_date)
     schema = _with_snapshot_checks(schema, spec.not_after_snapshot, snapshot)
@@ -211,6 +214,27 @@ def _normalise_categories(
     mapped = clean.map(lambda v: canonical.get(v, v)).to_numpy(dtype=object)
     with_null = np.concatenate([mapped, np.array([None], dtype=object)])  # code -1 is null
     return pd.Series(with_null[codes], index=values.index, dtype="str")
+
+
+def _implausible_numbers(frame: pd.DataFrame, max_abs_value: float) -> pd.DataFrame:
+    """Rows holding ``inf``, ``-inf`` or a magnitude above ``max_abs_value``, per column.
+
+    One such value would otherwise pass a ``ge=0`` check and reach every sum built on it.
+    """
+    found = [pd.DataFrame(columns=_FAILURE_COLUMNS)]
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        infinite = np.isinf(values)
+        huge = ~infinite & (np.abs(np.nan_to_num(values)) > max_abs_value)
+        for rows, check in ((infinite, "finite"), (huge, f"max_abs_value({max_abs_value:g})")):
+            if rows.any():
+                found.append(
+                    pd.DataFrame({"row": np.flatnonzero(rows), "column": name, "check": check})
+                )
+    return pd.concat(found, ignore_index=True)
 
 
 def _duplicates(frame: pd.DataFrame, id_columns: list[str]) -> pd.DataFrame:
