@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -156,3 +159,25 @@ def test_one_poisoned_statement_is_quarantined_and_changes_no_other_row(
     run(["data_processing"])
     pd.testing.assert_frame_equal(pd.read_parquet(_latest(features)), with_poison, check_exact=True)
     assert with_poison["hist_12m_mean_utilisation"].isna().mean() < 0.5
+
+
+def test_switching_pandera_off_stops_the_run_before_anything_is_validated(
+    project: Path, run: Runner
+) -> None:
+    """``PANDERA_VALIDATION_ENABLED=False`` once let 93 non-positive amounts through."""
+    run(["demo_data"])
+    kedro = Path(sys.executable).with_name("kedro")
+    result = subprocess.run(
+        [str(kedro), "run", "--pipelines", "data_processing"],
+        check=False,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PANDERA_VALIDATION_ENABLED": "False", "COLUMNS": "200"},
+        timeout=300,
+    )
+    assert result.returncode != 0
+    output = " ".join((result.stdout + result.stderr).split())
+    assert "pandera's validation is switched off (PANDERA_VALIDATION_ENABLED=False)" in output
+    assert "Fix: unset PANDERA_VALIDATION_ENABLED" in output
+    assert not (project / "data" / "04_feature" / "feature_table.parquet").exists()

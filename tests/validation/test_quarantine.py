@@ -6,11 +6,12 @@ import os
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+from pandera.config import config_context
 
 from credit_risk.demo_data import DemoData
 from credit_risk.params import SourceSpec, ValidationSettings
 from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, RepaymentHistorySchema
-from credit_risk.validation import DataContractError, validate_table
+from credit_risk.validation import DataContractError, ValidationDisabledError, validate_table
 
 SCHEMAS = {
     "customers": CustomersSchema,
@@ -245,3 +246,17 @@ def test_implausible_statements_are_quarantined(
     )
     assert outcome.quarantine["failed_checks"].tolist() == [check]
     assert len(outcome.valid) == 1
+
+
+def test_validation_refuses_to_run_when_pandera_is_switched_off(
+    settings: ValidationSettings,
+) -> None:
+    raw = _customers()
+    raw.loc[0, "income"] = -5.0
+    with (
+        config_context(validation_enabled=False),
+        pytest.raises(ValidationDisabledError, match="PANDERA_VALIDATION_ENABLED") as caught,
+    ):
+        _run(raw, settings)
+    assert "dataset 'customers'" in str(caught.value)
+    assert "unset PANDERA_VALIDATION_ENABLED" in str(caught.value)

@@ -1,7 +1,11 @@
 """Row-level quarantine and structural checks shared by every pipeline that reads raw data."""
 
 from credit_risk.params import SourceSpec
-from credit_risk.validation.errors import DataContractError
+from credit_risk.validation.errors import (
+    DataContractError,
+    ValidationDisabledError,
+    require_validation,
+)
 from credit_risk.validation.quarantine import (
     QUARANTINE_COLUMNS,
     ValidationOutcome,
@@ -14,8 +18,10 @@ __all__ = [
     "QUARANTINE_COLUMNS",
     "DataContractError",
     "SourceSpec",
+    "ValidationDisabledError",
     "ValidationOutcome",
     "quarantine_rows",
+    "require_validation",
     "split_orphans",
     "validate_source",
     "validate_table",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from pandera.config import get_config_context
+
 
 class DataContractError(ValueError):
     """A structural problem that stops the run: it names the dataset, the column and the fix.
@@ -31,3 +33,28 @@ def close_matches(name: str, candidates: Iterable[str]) -> str:
     """
     found = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
     return f" (similar columns found: {', '.join(repr(f) for f in found)})" if found else ""
+
+
+class ValidationDisabledError(RuntimeError):
+    """Pandera's validation is switched off, so a validating node cannot do its job."""
+
+
+def require_validation(dataset: str) -> None:
+    """Refuse to validate ``dataset`` when pandera's validation is switched off.
+
+    With ``PANDERA_VALIDATION_ENABLED=False`` every schema check passes without looking at
+    the data, so bad rows would reach the features and the models unquarantined.
+
+    Args:
+        dataset: The catalog name about to be validated, for the message.
+
+    Raises:
+        ValidationDisabledError: When pandera's validation is disabled.
+    """
+    if not get_config_context().validation_enabled:
+        raise ValidationDisabledError(
+            f"Cannot validate dataset '{dataset}': pandera's validation is switched off "
+            "(PANDERA_VALIDATION_ENABLED=False), so every schema check would pass without "
+            "looking at the data and bad rows would not be quarantined. Fix: unset "
+            "PANDERA_VALIDATION_ENABLED (or set it to True) and run again."
+        )

@@ -31,7 +31,7 @@ import pandera.pandas as pa
 from pandera import dtypes as pa_dtypes
 
 from credit_risk.params import SourceSpec, ValidationSettings
-from credit_risk.validation.errors import DataContractError, close_matches
+from credit_risk.validation.errors import DataContractError, close_matches, require_validation
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,9 @@ def validate_table(
 
     Raises:
         DataContractError: On a structural problem (see the module docstring).
+        ValidationDisabledError: When pandera's validation is switched off.
     """
+    require_validation(dataset)
     frame = raw.rename(columns=spec.rename).reset_index(drop=True)
     _check_structure(frame, schema, dataset, spec, configured_in)
     frame, failures = _coerce(frame, schema, dataset, settings)

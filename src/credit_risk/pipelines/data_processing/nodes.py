@@ -15,6 +15,7 @@ from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, Repayme
 from credit_risk.validation import (
     QUARANTINE_COLUMNS,
     DataContractError,
+    require_validation,
     split_orphans,
     validate_source,
 )
@@ -185,6 +186,7 @@ def make_model_table(
     Raises:
         pandera.errors.SchemaErrors: When the feature code produced an impossible value.
     """
+    require_validation("model_table")
     table = build_model_table(applications, customers, repayment_history, features.windows)
     FeatureTableSchema.validate(table, lazy=True)
     logger.info("Model table: %d rows, %d columns", len(table), table.shape[1])

@@ -22,7 +22,7 @@ from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ScoringBatchSchema
 from credit_risk.serving import scoring
 from credit_risk.serving.bundle import ScoringModel
-from credit_risk.validation import split_orphans, validate_source
+from credit_risk.validation import require_validation, split_orphans, validate_source
 from credit_risk.validation.target import prepare_table
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ def build_batch_features(
         One feature row per application, checked by the feature table's schema (less
         the outcome column).
     """
+    require_validation("batch_features")
     table = build_model_table(batch, customers, repayment_history, features.windows)
     schema = FeatureTableSchema.to_schema().remove_columns(["defaulted"])
     schema.validate(table, lazy=True)
