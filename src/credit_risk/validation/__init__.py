@@ -12,7 +12,7 @@ from credit_risk.validation.quarantine import (
     quarantine_rows,
     validate_table,
 )
-from credit_risk.validation.sources import split_orphans, validate_source
+from credit_risk.validation.sources import refuse_known_ids, split_orphans, validate_source
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -21,6 +21,7 @@ __all__ = [
     "ValidationDisabledError",
     "ValidationOutcome",
     "quarantine_rows",
+    "refuse_known_ids",
     "require_validation",
     "split_orphans",
     "validate_source",

@@ -10,6 +10,7 @@ import pandera.pandas as pa
 
 from credit_risk.checksums import content_hash
 from credit_risk.params import SourceSpec, ValidationSettings
+from credit_risk.validation.errors import DataContractError
 from credit_risk.validation.quarantine import quarantine_rows, validate_table
 
 Validated = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
@@ -39,6 +40,32 @@ def validate_source(
     outcome = validate_table(raw, schema, dataset, spec, validation, configured_in)
     summary = {**outcome.summary, "content_sha256": content_hash(raw)}
     return outcome.valid, outcome.quarantine, summary
+
+
+def refuse_known_ids(
+    ids: pd.Series, known: pd.Series, dataset: str, column: str, known_as: str
+) -> None:
+    """Refuse a batch to score whose ids include rows the models were built from.
+
+    Args:
+        ids: The batch's ids.
+        known: The ids of the labelled rows (training applications, the feature table).
+        dataset: The batch's catalog name, for the message.
+        column: The id column, for the message.
+        known_as: Where the known ids come from, for the message.
+
+    Raises:
+        DataContractError: When any id is in both.
+    """
+    shared = ids[ids.isin(known)].drop_duplicates().sort_values().tolist()
+    if shared:
+        raise DataContractError(
+            dataset,
+            column,
+            f"{len(shared)} ids also appear in '{known_as}' (such as {shared[:3]}): "
+            "a scored application would be one the model was trained on",
+            "give the batch its own ids, or remove the labelled rows from the batch",
+        )
 
 
 def split_orphans(

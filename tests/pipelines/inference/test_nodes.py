@@ -19,6 +19,7 @@ from credit_risk.pipelines.inference.nodes import (
     score_batch,
     summarise_batch,
     validate_batch,
+    validate_scoring_table,
 )
 from credit_risk.running import demo_inputs, demo_processing, run_in_memory
 from credit_risk.serving.bundle import ScoringModel
@@ -33,12 +34,22 @@ def processed(demo: DemoData, parameters: dict[str, Any]) -> dict[str, pd.DataFr
     return {n: catalog.load(n) for n in ("customers_validated", "repayment_history_primary")}
 
 
+def _training_ids(demo: DemoData) -> pd.DataFrame:
+    """What ``feature_table_ids`` holds: the labelled applications' ids."""
+    return demo.applications[["application_id"]].drop_duplicates().reset_index(drop=True)
+
+
 @pytest.fixture(scope="module")
 def features(
-    demo: DemoData, processed: dict[str, pd.DataFrame], settings: ValidationSettings
+    demo: DemoData,
+    processed: dict[str, pd.DataFrame],
+    settings: ValidationSettings,
+    contract: DataContract,
 ) -> pd.DataFrame:
     valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
-    linked, _ = link_batch_to_customers(valid, processed["customers_validated"])
+    linked, _ = link_batch_to_customers(
+        valid, processed["customers_validated"], _training_ids(demo), contract
+    )
     return build_batch_features(
         linked,
         processed["customers_validated"],
@@ -84,13 +95,41 @@ def test_a_batch_without_a_required_column_stops_with_its_name(
         )
 
 
+def test_a_batch_holding_training_ids_is_refused(
+    demo: DemoData,
+    processed: dict[str, pd.DataFrame],
+    settings: ValidationSettings,
+    contract: DataContract,
+) -> None:
+    # The issue's case: 20 training ids in a batch were scored without a word.
+    valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
+    reused = valid.copy()
+    ids = _training_ids(demo)["application_id"].sort_values().to_numpy()
+    reused.loc[reused.index[:20], "application_id"] = ids[:20]
+    with pytest.raises(DataContractError) as caught:
+        link_batch_to_customers(
+            reused, processed["customers_validated"], _training_ids(demo), contract
+        )
+    assert str(caught.value) == (
+        "Data contract violated in column 'application_id' of dataset 'scoring_batch': "
+        f"20 ids also appear in 'feature_table' (such as {ids[:3].tolist()}): a scored "
+        "application would be one the model was trained on. Fix: give the batch its own "
+        "ids, or remove the labelled rows from the batch"
+    )
+
+
 def test_applications_of_unknown_customers_are_quarantined(
-    demo: DemoData, processed: dict[str, pd.DataFrame], settings: ValidationSettings
+    demo: DemoData,
+    processed: dict[str, pd.DataFrame],
+    settings: ValidationSettings,
+    contract: DataContract,
 ) -> None:
     valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
     customers = processed["customers_validated"]
     dropped = customers.iloc[:200]
-    table, orphans = link_batch_to_customers(valid, customers.iloc[200:])
+    table, orphans = link_batch_to_customers(
+        valid, customers.iloc[200:], _training_ids(demo), contract
+    )
     expected = (~valid["customer_id"].isin(customers.iloc[200:]["customer_id"])).sum()
     assert valid["customer_id"].isin(dropped["customer_id"]).any()
     assert expected > 0 and len(orphans) == expected
@@ -152,3 +191,22 @@ def test_drift_of_the_batch_is_flagged(
     )
     assert record["rows_quarantined"] == 2
     assert metrics["rows_scored"] == {"value": float(len(scored)), "step": 0}
+
+
+def test_a_users_batch_reusing_table_ids_is_refused_unless_ids_are_row_numbers(
+    settings: ValidationSettings,
+) -> None:
+    batch = pd.DataFrame({"loan_ref": ["LN-7", "LN-8", "LN-9"], "dti": [0.1, 0.2, 0.3]})
+    table_ids = pd.DataFrame({"loan_ref": ["LN-1", "LN-8", "LN-9"]})
+    contract = DataContract(
+        dataset="own_table", id_column="loan_ref", target_column="bad", numeric_columns=["dti"]
+    )
+    with pytest.raises(DataContractError, match=r"2 ids also appear in 'feature_table'") as caught:
+        validate_scoring_table(batch, table_ids, contract, settings)
+    assert "column 'loan_ref' of dataset 'own_batch'" in str(caught.value)
+    # Without an id column the row numbers 0, 1, 2 always repeat the table's: no check.
+    numbered = contract.model_copy(update={"id_column": None})
+    valid, _, _ = validate_scoring_table(
+        batch.drop(columns="loan_ref"), pd.DataFrame({"row_number": [0, 1, 2]}), numbered, settings
+    )
+    assert len(valid) == 3

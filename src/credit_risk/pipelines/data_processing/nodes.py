@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from credit_risk.features.model_table import build_model_table
@@ -14,7 +13,7 @@ from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ApplicationsSchema, CustomersSchema, RepaymentHistorySchema
 from credit_risk.validation import (
     QUARANTINE_COLUMNS,
-    DataContractError,
+    refuse_known_ids,
     require_validation,
     split_orphans,
     validate_source,
@@ -96,15 +95,13 @@ def enforce_references(
     Raises:
         DataContractError: When an application id is in both applications and the batch.
     """
-    shared = np.intersect1d(applications["application_id"], scoring_batch["application_id"])
-    if shared.size:
-        raise DataContractError(
-            "scoring_batch",
-            "application_id",
-            f"{shared.size} ids also appear in 'applications' (such as {shared[:3].tolist()}): "
-            "a scored application would be one the model was trained on",
-            "give the batch its own ids, or remove the labelled rows from the batch",
-        )
+    refuse_known_ids(
+        scoring_batch["application_id"],
+        applications["application_id"],
+        "scoring_batch",
+        "application_id",
+        "applications",
+    )
     kept, quarantines, failures = {}, [], []
     for name, frame in (("applications", applications), ("repayment_history", repayment_history)):
         kept[name], quarantine, orphans = split_orphans(frame, customers, name)

@@ -22,7 +22,12 @@ from credit_risk.schemas.features import FeatureTableSchema
 from credit_risk.schemas.raw import ScoringBatchSchema
 from credit_risk.serving import scoring
 from credit_risk.serving.bundle import ScoringModel
-from credit_risk.validation import require_validation, split_orphans, validate_source
+from credit_risk.validation import (
+    refuse_known_ids,
+    require_validation,
+    split_orphans,
+    validate_source,
+)
 from credit_risk.validation.target import prepare_table
 
 logger = logging.getLogger(__name__)
@@ -55,17 +60,32 @@ def validate_batch(
 
 
 def link_batch_to_customers(
-    batch: pd.DataFrame, customers: pd.DataFrame
+    batch: pd.DataFrame,
+    customers: pd.DataFrame,
+    feature_table_ids: pd.DataFrame,
+    contract: DataContract,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Quarantine applications of unknown customers, as ``data_processing`` does.
+    """Refuse training ids and quarantine applications of unknown customers.
 
     Args:
         batch: Valid batch rows.
         customers: Valid customers.
+        feature_table_ids: The feature table's ids (the rows the models were built from).
+        contract: Column roles (the id column).
 
     Returns:
         The applications of known customers, and the orphans' quarantine.
+
+    Raises:
+        DataContractError: When an id of the batch is in the feature table.
     """
+    refuse_known_ids(
+        batch[contract.key],
+        feature_table_ids[contract.key],
+        "scoring_batch",
+        contract.key,
+        "feature_table",
+    )
     kept, quarantine, orphans = split_orphans(batch, customers, "scoring_batch")
     if orphans:
         logger.warning("Batch: %d application(s) of unknown customers quarantined", orphans)
@@ -209,12 +229,16 @@ def summarise_batch(
 
 
 def validate_scoring_table(
-    table: pd.DataFrame, contract: DataContract, validation: ValidationSettings
+    table: pd.DataFrame,
+    feature_table_ids: pd.DataFrame,
+    contract: DataContract,
+    validation: ValidationSettings,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """A batch of the user's (the table's columns, no target) checked as the table was.
 
     Args:
         table: The batch as read (``own_batch``).
+        feature_table_ids: The feature table's ids (the rows the models were built from).
         contract: Column roles; the target is not needed.
         validation: Shared validation settings.
 
@@ -222,14 +246,27 @@ def validate_scoring_table(
         Valid rows, quarantined rows, and a summary with the batch's content hash.
 
     Raises:
-        DataContractError: A column the contract names is missing, or the batch is empty.
+        DataContractError: A column the contract names is missing, the batch is empty, or
+            one of its ids is in the feature table (checked when the contract names an id
+            column: row numbers always repeat).
     """
     schema = contract.pandera_schema().remove_columns([contract.target_column])
     prepared = prepare_table(
         table.drop(columns=[contract.target_column], errors="ignore"), contract
     )
     spec = contract.source_spec()
-    return validate_source(prepared, schema, OWN_BATCH, spec, validation, "data_contract")
+    valid, quarantine, summary = validate_source(
+        prepared, schema, OWN_BATCH, spec, validation, "data_contract"
+    )
+    if contract.id_column is not None:
+        refuse_known_ids(
+            valid[contract.key],
+            feature_table_ids[contract.key],
+            OWN_BATCH,
+            contract.key,
+            "feature_table",
+        )
+    return valid, quarantine, summary
 
 
 def summarise_scored_table(

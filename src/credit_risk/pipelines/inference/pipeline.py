@@ -29,7 +29,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 nodes.link_batch_to_customers,
-                ["scoring_batch_validated", "customers_validated"],
+                ["scoring_batch_validated", "customers_validated", "feature_table_ids", CONTRACT],
                 ["scoring_batch_primary", "batch_orphans_quarantine"],
                 name="quarantine_batch_orphans",
             ),
@@ -86,7 +86,7 @@ def create_own_batch_pipeline() -> Pipeline:
         [
             Node(
                 nodes.validate_scoring_table,
-                [OWN_BATCH, CONTRACT, "params:validation"],
+                [OWN_BATCH, "feature_table_ids", CONTRACT, "params:validation"],
                 ["own_batch_validated", "own_batch_quarantine", "own_batch_summary"],
                 name="validate_scoring_table",
             ),

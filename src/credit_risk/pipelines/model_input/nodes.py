@@ -126,6 +126,20 @@ def describe_feature_table(
     return metadata.describe(feature_table, contract, validation_summary)
 
 
+def index_feature_table(feature_table: pd.DataFrame, contract: DataContract) -> pd.DataFrame:
+    """The feature table's ids: what ``inference`` checks a batch against.
+
+    Args:
+        feature_table: The validated feature table.
+        contract: Column roles (the id column).
+
+    Returns:
+        One column, the contract's key, one row per id, sorted.
+    """
+    ids = feature_table[contract.key].drop_duplicates().sort_values(kind="stable")
+    return ids.reset_index(drop=True).to_frame()
+
+
 def split_model_input(
     feature_table: pd.DataFrame, contract: DataContract, split: SplitParams
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:

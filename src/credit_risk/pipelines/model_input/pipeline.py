@@ -12,7 +12,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         **kwargs: Unused; Kedro's pipeline-factory signature.
 
     Returns:
-        Contract validation, feature-table metadata and the splits.
+        Contract validation, feature-table metadata and ids, and the splits.
     """
     return Pipeline(
         [
@@ -27,6 +27,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 inputs=["feature_table", "params:data_contract", "model_table_summary"],
                 outputs="feature_table_metadata",
                 name="describe_feature_table",
+            ),
+            Node(
+                nodes.index_feature_table,
+                inputs=["feature_table", "params:data_contract"],
+                outputs="feature_table_ids",
+                name="index_feature_table",
             ),
             Node(
                 nodes.split_model_input,
