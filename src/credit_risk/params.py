@@ -287,6 +287,13 @@ class DriftParams(BaseModel):
     psi_critical: float = Field(0.25, gt=0)
     p_value: float = Field(0.001, gt=0, lt=1, description="Two-sample test level.")
     max_critical_features: int = Field(0, ge=0, description="More critical features: a flag.")
+    min_rows: int = Field(
+        200,
+        ge=1,
+        description="Fewer rows in the later sample: PSI and tests are not judged (a sample "
+        "with no drift at all has a PSI of about (n_bins - 1) / rows: 0.045 at 200 rows and "
+        "10 bins, 8 on one row). Unseen categories are judged at any size.",
+    )
 
 
 class BusinessParams(BaseModel):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
-from credit_risk.evaluation.drift import drift_flags, drift_report, psi
+from credit_risk.evaluation.drift import drift_flags, drift_report, drift_summary, psi
 from credit_risk.evaluation.fairness import fairness_report
 from credit_risk.params import DriftParams, FairnessParams
 
@@ -103,3 +103,49 @@ def test_no_drift_gives_no_flag(worlds: tuple[DemoData, DemoData]) -> None:
     )
     assert drift_flags(report, DriftParams()) == {"blocking": [], "warning": []}
     assert (report["psi"] < 0.1).all()
+
+
+def _reference(n: int = 20_000) -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    return pd.DataFrame(
+        {"x": rng.normal(size=n), "score": rng.beta(2, 12, n), "grade": rng.choice(["a", "b"], n)}
+    )
+
+
+def test_a_one_row_batch_is_not_judged_on_psi_but_unseen_values_still_block() -> None:
+    # The case: one row gave a blocking "scores drifted: PSI 8.278".
+    reference = _reference()
+    one = pd.DataFrame({"x": [0.1], "score": [0.9], "grade": ["z"]})
+    report = drift_report(reference, one, ["grade"], ["x", "score"], DriftParams())
+    assert set(report["severity"]) == {"not_judged"}
+    assert report.set_index("feature").loc["score", "psi"] > 1  # what it would have said
+    summary = drift_summary(report, DriftParams())
+    assert summary["judged"] is False
+    assert summary["flags"] == ["grade: 1 value(s) never seen in training"]
+    assert summary["warnings"] == [
+        "drift not judged: the sample has fewer than 200 rows (drift.min_rows), too few for "
+        "PSI to mean anything; unseen values are still checked"
+    ]
+
+
+def test_at_min_rows_a_sample_without_drift_stays_under_the_warning_level() -> None:
+    # Why 200: the PSI of a sample drawn from the reference itself averages about
+    # (n_bins - 1) / rows, 0.045 here, under half of psi_warning.
+    reference, params = _reference(), DriftParams()
+    rng = np.random.default_rng(9)
+    values = [
+        drift_report(
+            reference,
+            reference.iloc[rng.choice(len(reference), params.min_rows, replace=False)],
+            ["grade"],
+            ["x"],
+            params,
+        )
+        .set_index("feature")
+        .loc["x", "psi"]
+        for _ in range(200)
+    ]
+    assert np.mean(values) == pytest.approx((params.n_bins - 1) / params.min_rows, rel=0.25)
+    assert np.mean(values) < params.psi_warning / 2
+    judged = drift_report(reference, reference.iloc[: params.min_rows], ["grade"], ["x"], params)
+    assert "not_judged" not in set(judged["severity"])

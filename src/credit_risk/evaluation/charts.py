@@ -214,7 +214,12 @@ def drift_chart(report: pd.DataFrame, title: str) -> go.Figure:
             y=top["feature"],
             orientation="h",
             marker_color=top["severity"].map(
-                {"ok": "#4c78a8", "warning": "#f58518", "critical": "#e45756"}
+                {
+                    "ok": "#4c78a8",
+                    "warning": "#f58518",
+                    "critical": "#e45756",
+                    "not_judged": "#bab0ac",
+                }
             ),
         )
     )

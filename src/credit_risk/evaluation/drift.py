@@ -19,6 +19,7 @@ from credit_risk.params import DriftParams
 UNSEEN = "__unseen__"
 MISSING = "__missing__"
 _FLOOR = 1e-4  # share given to an empty bin, so PSI stays finite
+NOT_JUDGED = "not_judged"
 
 
 def psi(expected: np.ndarray, actual: np.ndarray) -> float:
@@ -95,7 +96,8 @@ def drift_report(
 
     Returns:
         The report, worst PSI first. ``severity`` is ``critical`` at ``psi_critical``,
-        ``warning`` at ``psi_warning`` or when the test rejects at ``p_value``, else ``ok``.
+        ``warning`` at ``psi_warning`` or when the test rejects at ``p_value``, else ``ok``;
+        ``not_judged`` for every feature when ``current`` has fewer than ``min_rows`` rows.
     """
     rows = [
         {"feature": c, "kind": "categorical", **_categorical(reference[c], current[c])}
@@ -114,6 +116,8 @@ def drift_report(
         ["critical", "warning"],
         "ok",
     )
+    if len(current) < params.min_rows:
+        report["severity"] = NOT_JUDGED
     return report.sort_values("psi", ascending=False, ignore_index=True)
 
 
@@ -156,13 +160,25 @@ def drift_summary(report: pd.DataFrame, params: DriftParams) -> dict[str, Any]:
         params: Limits.
 
     Returns:
-        ``{"score_psi", "flags" (blocking), "warnings"}``.
+        ``{"score_psi", "judged", "flags" (blocking), "warnings"}``; a report marked
+        ``not_judged`` (too few rows) raises no PSI flag and says so among the warnings.
     """
     flags = drift_flags(report, params)
     score_psi = float(report.loc[report["feature"] == "score", "psi"].iloc[0])
-    if score_psi >= params.psi_critical:
+    judged = bool((report["severity"] != NOT_JUDGED).all())
+    if not judged:
+        flags["warning"].append(
+            f"drift not judged: the sample has fewer than {params.min_rows} rows "
+            "(drift.min_rows), too few for PSI to mean anything; unseen values are still checked"
+        )
+    elif score_psi >= params.psi_critical:
         flags["blocking"].append(f"predicted scores drifted: PSI {score_psi:.3f}")
-    return {"score_psi": score_psi, "flags": flags["blocking"], "warnings": flags["warning"]}
+    return {
+        "score_psi": score_psi,
+        "judged": judged,
+        "flags": flags["blocking"],
+        "warnings": flags["warning"],
+    }
 
 
 def monitor(
