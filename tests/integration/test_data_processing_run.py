@@ -181,3 +181,10 @@ def test_switching_pandera_off_stops_the_run_before_anything_is_validated(
     assert "pandera's validation is switched off (PANDERA_VALIDATION_ENABLED=False)" in output
     assert "Fix: unset PANDERA_VALIDATION_ENABLED" in output
     assert not (project / "data" / "04_feature" / "feature_table.parquet").exists()
+
+
+def test_a_zero_byte_source_stops_with_the_projects_message(project: Path, run: Runner) -> None:
+    run(["demo_data"])
+    (project / "data" / "01_raw" / "customers.csv").write_bytes(b"")  # a failed export
+    with pytest.raises(Exception, match="dataset 'customers': expected at least one row, got 0"):
+        run(["data_processing"])

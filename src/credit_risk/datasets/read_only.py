@@ -11,6 +11,8 @@ from typing import Any
 
 from kedro.io.core import AbstractDataset, DatasetError
 
+from credit_risk.datasets.csv import empty_table_if_empty_file
+
 
 class ReadOnlyDataset(AbstractDataset[Any, Any]):
     """Reads through the wrapped dataset; refuses to save."""
@@ -30,9 +32,9 @@ class ReadOnlyDataset(AbstractDataset[Any, Any]):
         """Load through the wrapped dataset.
 
         Returns:
-            Its data.
+            Its data; an empty table for an empty file (validation then names it).
         """
-        return self._dataset.load()
+        return empty_table_if_empty_file(self._dataset.load)
 
     def save(self, data: Any) -> None:
         """Refuse: this dataset is a user's input.
