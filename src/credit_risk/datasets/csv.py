@@ -36,7 +36,7 @@ def empty_table_if_empty_file(load: Callable[[], Any]) -> Any:
         raise
 
 
-class CSVDataset(PandasCSVDataset):
+class CSVDataset(PandasCSVDataset):  # type: ignore[misc]  # kedro-datasets ships no types
     """``pandas.CSVDataset``, except that an empty file loads as a table of no rows."""
 
     def load(self) -> pd.DataFrame:
@@ -45,4 +45,5 @@ class CSVDataset(PandasCSVDataset):
         Returns:
             Its rows; none for a zero-byte file.
         """
-        return empty_table_if_empty_file(super().load)
+        table: pd.DataFrame = empty_table_if_empty_file(super().load)
+        return table
