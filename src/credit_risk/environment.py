@@ -6,7 +6,7 @@ import hashlib
 import os
 import platform
 import shutil
-import subprocess
+import subprocess  # nosec B404  # two fixed commands below (git, nvidia-smi), never a shell
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -22,11 +22,20 @@ def git_state(path: Path) -> dict[str, Any]:
     Returns:
         ``{"git_commit": sha or None, "git_dirty": bool or None}``.
     """
+    executable = shutil.which("git")
 
     def git(*args: str) -> str | None:
+        if executable is None:
+            return None
         try:
-            done = subprocess.run(
-                ["git", *args], cwd=path, capture_output=True, text=True, timeout=10, check=True
+            # Accepted (bandit B603): the resolved git, fixed arguments chosen here, no shell
+            done = subprocess.run(  # nosec B603
+                [executable, *args],
+                cwd=path,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
             )
         except (OSError, subprocess.SubprocessError):
             return None
@@ -52,7 +61,8 @@ def _accelerator() -> str:
     if smi is None:
         return "none"
     try:
-        done = subprocess.run(
+        # Accepted (bandit B603): the resolved nvidia-smi, fixed arguments, no shell
+        done = subprocess.run(  # nosec B603
             [smi, "--query-gpu=name", "--format=csv,noheader"],
             capture_output=True,
             text=True,
