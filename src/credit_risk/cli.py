@@ -1,8 +1,8 @@
-"""Project commands that Kedro adds to ``kedro``: the registry's aliases, and reproducing a run.
+"""Project commands that Kedro adds to ``kedro``: registry aliases, reproducing a run, orphans.
 
-``uv run kedro model champion|promote N|rollback`` and ``uv run kedro reproduce RUN_ID``,
-from the project root. The tracking and registry store are those of
-``conf/<env>/mlflow.yml``, as for ``kedro run``.
+``uv run kedro model champion|promote N|rollback``, ``uv run kedro reproduce RUN_ID`` and
+``uv run kedro runs fail-orphans [--older-than HOURS]``, from the project root. The
+tracking and registry store are those of ``conf/<env>/mlflow.yml``, as for ``kedro run``.
 """
 
 from __future__ import annotations
@@ -187,3 +187,39 @@ def reproduce(run_id: str, env: str | None) -> None:
     )
     if not same:
         sys.exit(1)
+
+
+@cli.group()
+def runs() -> None:
+    """The project's MLflow runs."""
+
+
+@runs.command(name="fail-orphans")
+@click.option(
+    "--older-than",
+    type=float,
+    default=None,
+    help="Also end RUNNING runs of any host started more than this many hours ago.",
+)
+@ENV
+def fail_orphans(older_than: float | None, env: str | None) -> None:
+    """End as FAILED the RUNNING runs whose process is gone.
+
+    Runs of this host are checked by their process (every ``kedro run`` also does this on
+    start); runs of other hosts, which cannot be checked from here, only with
+    ``--older-than``.
+    """
+    import datetime as dt  # noqa: PLC0415
+
+    import mlflow  # noqa: PLC0415
+
+    from credit_risk.run_status import fail_orphaned_runs  # noqa: PLC0415
+
+    with _project(env) as context:
+        name = context.mlflow.tracking.experiment.name
+        experiment = mlflow.get_experiment_by_name(name)
+        if experiment is None:
+            raise click.ClickException(f"No MLflow experiment '{name}' in this project's store.")
+        limit = None if older_than is None else dt.timedelta(hours=older_than)
+        ended = fail_orphaned_runs([experiment.experiment_id], older_than=limit)
+    click.echo(f"{len(ended)} run(s) marked FAILED" + (f": {', '.join(ended)}" if ended else ""))

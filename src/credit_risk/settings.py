@@ -6,10 +6,12 @@ from kedro.utils import find_kedro_project
 
 from credit_risk.config import ProjectConfigLoader
 from credit_risk.hooks import ChartsPageHook, MlflowRunStackHook, RunContextHook
+from credit_risk.run_status import RunStatusHook
 
 # RunContextHook: run id, git state and environment (catalog, run record, MLflow tags).
 # MlflowRunStackHook: no finished MLflow run left active after a run (see its docstring).
-HOOKS = (RunContextHook(), ChartsPageHook(), MlflowRunStackHook())
+# RunStatusHook: interrupted runs end KILLED, orphans of killed processes FAILED.
+HOOKS = (RunContextHook(), ChartsPageHook(), MlflowRunStackHook(), RunStatusHook())
 
 
 def project_root() -> str:

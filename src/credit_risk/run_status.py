@@ -1,0 +1,205 @@
+"""MLflow runs that say what happened to them: interrupted, killed, or finished.
+
+kedro-mlflow ends a run ``FAILED`` when a node raises an ``Exception``. Two endings escape
+it. Ctrl-C (``KeyboardInterrupt``, not an ``Exception``) skips Kedro's error hooks, and
+MLflow's own exit handler then ends the run ``FINISHED``, as if it had completed. A killed
+process (``SIGKILL``, a lost machine) closes nothing, and its run stays ``RUNNING`` for
+ever. :class:`RunStatusHook` handles both:
+
+- an interrupted run (Ctrl-C, or ``SIGTERM`` from a scheduler, handled as Ctrl-C) ends
+  ``KILLED``, tagged with the node that was running (``credit_risk.interrupted_node``);
+- every run records the process that owns it (host, pid, process start time); the next
+  run on the same host ends the ``RUNNING`` runs whose process is gone as ``FAILED``,
+  tagged ``credit_risk.orphaned`` with the reason. Runs of other hosts cannot be checked
+  from here: ``uv run kedro runs fail-orphans --older-than HOURS`` ends those.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import Any
+
+from kedro.framework.hooks import hook_impl
+from kedro.pipeline import Node
+
+logger = logging.getLogger(__name__)
+
+HOST, PID, STARTED = "credit_risk.host", "credit_risk.pid", "credit_risk.process_started"
+INTERRUPTED_NODE = "credit_risk.interrupted_node"
+ORPHANED = "credit_risk.orphaned"
+
+
+def _mlflow() -> ModuleType:
+    import mlflow  # noqa: PLC0415
+
+    return mlflow
+
+
+def process_started(pid: int) -> str | None:
+    """When process ``pid`` started, as the kernel counts it; ``None`` where unknown.
+
+    With the pid, it names one process: a pid reused by a later process has another start.
+
+    Args:
+        pid: A process id.
+
+    Returns:
+        The start time in clock ticks since boot (Linux ``/proc``), or ``None``.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22; the name may hold spaces
+
+
+def owner_tags() -> dict[str, str]:
+    """Tags naming the process that owns a run: host, pid and process start.
+
+    Returns:
+        The tags.
+    """
+    tags = {HOST: socket.gethostname(), PID: str(os.getpid())}
+    started = process_started(os.getpid())
+    if started is not None:
+        tags[STARTED] = started
+    return tags
+
+
+def owner_alive(tags: dict[str, str]) -> bool:
+    """Whether the process a run's tags name still runs (on this host).
+
+    Args:
+        tags: A run's tags, with :func:`owner_tags`.
+
+    Returns:
+        ``False`` when the pid is gone, or now belongs to a process started at another time.
+    """
+    pid = int(tags[PID])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        pass
+    return STARTED not in tags or process_started(pid) in (None, tags[STARTED])
+
+
+def fail_orphaned_runs(
+    experiment_ids: list[str], older_than: dt.timedelta | None = None
+) -> list[str]:
+    """End as ``FAILED`` the ``RUNNING`` runs whose process is gone.
+
+    Args:
+        experiment_ids: The experiments to look in.
+        older_than: Also end runs of any host (or without owner tags) started longer ago
+            than this; ``None``: only this host's runs, whose process can be checked.
+
+    Returns:
+        The ids of the runs ended.
+    """
+    client = _mlflow().MlflowClient()
+    runs = client.search_runs(experiment_ids, "attributes.status = 'RUNNING'", max_results=1000)
+    host, ended = socket.gethostname(), []
+    now_ms = time.time() * 1000
+    for run in runs:
+        tags = run.data.tags
+        if tags.get(HOST) == host and PID in tags and tags[PID] != str(os.getpid()):
+            if owner_alive(tags):
+                continue
+            reason = f"process {tags[PID]} on {host} ended without closing the run (killed)"
+        elif older_than is not None and now_ms - run.info.start_time > older_than / dt.timedelta(
+            milliseconds=1
+        ):
+            reason = f"still RUNNING after more than {older_than}; its process cannot be checked"
+        else:
+            continue
+        client.set_tag(run.info.run_id, ORPHANED, reason)
+        client.set_terminated(run.info.run_id, "FAILED")
+        logger.warning("MLflow run %s marked FAILED: %s", run.info.run_id, reason)
+        ended.append(run.info.run_id)
+    return ended
+
+
+class RunStatusHook:
+    """Interrupted runs end ``KILLED`` with their node; orphans of killed runs ``FAILED``.
+
+    kedro-mlflow's hook (registered after the project's, so called first) has started the
+    MLflow run when ``before_pipeline_run`` is called here.
+    """
+
+    def __init__(self) -> None:
+        self._open: str | None = None  # the MLflow run of a pipeline that has not ended
+        self._node = "(before the first node)"
+        self._previous_sigterm: Any = None
+        self._exit_registered = False
+
+    @hook_impl
+    def before_pipeline_run(self) -> None:
+        """Tag the run's owner, end orphans on this host, and watch for an interruption."""
+        mlflow = _mlflow()
+        run = mlflow.active_run()
+        if self._open is not None and (run is None or run.info.run_id != self._open):
+            self._end_interrupted()  # interrupted earlier in this process (a notebook)
+        if run is None:
+            return
+        mlflow.set_tags(owner_tags())
+        fail_orphaned_runs([run.info.experiment_id])
+        self._open, self._node = run.info.run_id, "(before the first node)"
+        if not self._exit_registered:
+            atexit.register(self._end_interrupted)  # before MLflow's: atexit runs LIFO
+            self._exit_registered = True
+        if threading.current_thread() is threading.main_thread():
+            self._previous_sigterm = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+
+    @hook_impl
+    def before_node_run(self, node: Node) -> None:
+        """Remember the running node, for the tag of an interrupted run.
+
+        Args:
+            node: The node about to run.
+        """
+        self._node = node.name
+
+    @hook_impl
+    def after_pipeline_run(self) -> None:
+        """The run ended normally: nothing to do at exit."""
+        self._close()
+
+    @hook_impl
+    def on_pipeline_error(self) -> None:
+        """kedro-mlflow ends a failed run ``FAILED``: nothing to do at exit."""
+        self._close()
+
+    def _close(self) -> None:
+        self._open = None
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+
+    def _end_interrupted(self) -> None:
+        run_id, self._open = self._open, None
+        if run_id is None:
+            return
+        mlflow = _mlflow()
+        mlflow.MlflowClient().set_tag(run_id, INTERRUPTED_NODE, self._node)
+        # Every stacked entry of the run (see MlflowRunStackHook), so that MLflow's own
+        # exit handler finds none left to end as FINISHED.
+        while (active := mlflow.active_run()) is not None and active.info.run_id == run_id:
+            mlflow.end_run("KILLED")
+        mlflow.MlflowClient().set_terminated(run_id, "KILLED")
+        logger.warning("MLflow run %s ended KILLED, interrupted in %s", run_id, self._node)
+
+
+def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:
+    """``SIGTERM`` (a scheduler stopping the job) stops the run as Ctrl-C does."""
+    raise KeyboardInterrupt(f"signal {signum}")
