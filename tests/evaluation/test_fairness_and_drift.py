@@ -117,14 +117,19 @@ def test_a_one_row_batch_is_not_judged_on_psi_but_unseen_values_still_block() ->
     reference = _reference()
     one = pd.DataFrame({"x": [0.1], "score": [0.9], "grade": ["z"]})
     report = drift_report(reference, one, ["grade"], ["x", "score"], DriftParams())
-    assert set(report["severity"]) == {"not_judged"}
+    severity = report.set_index("feature")["severity"]
+    assert severity["x"] == "not_judged"  # an ordinary value: no test rejects one row
+    # A score at the reference's 99.99th percentile: the KS test, exact at any size,
+    # rejects it (a warning); so does chi-square for a level never seen.
+    assert severity[["score", "grade"]].tolist() == ["warning", "warning"]
+    assert not report["psi_judged"].any()
     assert report.set_index("feature").loc["score", "psi"] > 1  # what it would have said
     summary = drift_summary(report, DriftParams())
     assert summary["judged"] is False
     assert summary["flags"] == ["grade: 1 value(s) never seen in training"]
     assert summary["warnings"] == [
         "drift not judged: the sample has fewer than 200 rows (drift.min_rows), too few for "
-        "PSI to mean anything; unseen values are still checked"
+        "PSI to mean anything; two-sample tests and unseen values are still checked"
     ]
 
 
@@ -148,4 +153,13 @@ def test_at_min_rows_a_sample_without_drift_stays_under_the_warning_level() -> N
     assert np.mean(values) == pytest.approx((params.n_bins - 1) / params.min_rows, rel=0.25)
     assert np.mean(values) < params.psi_warning / 2
     judged = drift_report(reference, reference.iloc[: params.min_rows], ["grade"], ["x"], params)
-    assert "not_judged" not in set(judged["severity"])
+    assert "not_judged" not in set(judged["severity"]) and judged["psi_judged"].all()
+
+
+def test_below_min_rows_a_two_sample_test_still_warns() -> None:
+    reference = _reference()
+    shifted = reference.iloc[:150].assign(x=lambda f: f["x"] + 1.5)
+    report = drift_report(reference, shifted, ["grade"], ["x", "score"], DriftParams())
+    rows = report.set_index("feature")
+    assert rows.loc["x", "severity"] == "warning"  # KS p-value is valid at 150 rows
+    assert rows.loc["score", "severity"] == "not_judged"

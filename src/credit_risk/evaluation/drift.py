@@ -96,8 +96,9 @@ def drift_report(
 
     Returns:
         The report, worst PSI first. ``severity`` is ``critical`` at ``psi_critical``,
-        ``warning`` at ``psi_warning`` or when the test rejects at ``p_value``, else ``ok``;
-        ``not_judged`` for every feature when ``current`` has fewer than ``min_rows`` rows.
+        ``warning`` at ``psi_warning`` or when the test rejects at ``p_value``, else ``ok``.
+        When ``current`` has fewer than ``min_rows`` rows, PSI is not judged
+        (``psi_judged`` false): ``warning`` when the test rejects, else ``not_judged``.
     """
     rows = [
         {"feature": c, "kind": "categorical", **_categorical(reference[c], current[c])}
@@ -116,8 +117,12 @@ def drift_report(
         ["critical", "warning"],
         "ok",
     )
+    # PSI's noise is about (n_bins - 1) / rows: on a small sample only the two-sample
+    # tests, whose p-values account for the sample size, can judge.
+    report["psi_judged"] = len(current) >= params.min_rows
     if len(current) < params.min_rows:
-        report["severity"] = NOT_JUDGED
+        rejected = report["p_value"] < params.p_value
+        report["severity"] = np.where(rejected, "warning", NOT_JUDGED)
     return report.sort_values("psi", ascending=False, ignore_index=True)
 
 
@@ -160,16 +165,17 @@ def drift_summary(report: pd.DataFrame, params: DriftParams) -> dict[str, Any]:
         params: Limits.
 
     Returns:
-        ``{"score_psi", "judged", "flags" (blocking), "warnings"}``; a report marked
-        ``not_judged`` (too few rows) raises no PSI flag and says so among the warnings.
+        ``{"score_psi", "judged", "flags" (blocking), "warnings"}``; a report whose PSI
+        was not judged (too few rows) raises no PSI flag and says so among the warnings.
     """
     flags = drift_flags(report, params)
     score_psi = float(report.loc[report["feature"] == "score", "psi"].iloc[0])
-    judged = bool((report["severity"] != NOT_JUDGED).all())
+    judged = bool(report["psi_judged"].all())
     if not judged:
         flags["warning"].append(
             f"drift not judged: the sample has fewer than {params.min_rows} rows "
-            "(drift.min_rows), too few for PSI to mean anything; unseen values are still checked"
+            "(drift.min_rows), too few for PSI to mean anything; two-sample tests and "
+            "unseen values are still checked"
         )
     elif score_psi >= params.psi_critical:
         flags["blocking"].append(f"predicted scores drifted: PSI {score_psi:.3f}")

@@ -172,9 +172,11 @@ class _Prepared:
         }
         # Row i holds the sums over the customer's statements up to and including row i,
         # restarting at each customer (a sequential sum per customer, so exact per customer).
+        # One column at a time: a few hundred MB less at 17M statements than all at once.
         self.cumulative = np.empty((len(hist), len(parts)))
-        grouped = pd.DataFrame(parts).groupby(codes, sort=False)
-        self.cumulative[:] = grouped.cumsum().to_numpy(np.float64)
+        for column, values in parts.items():
+            by_customer = pd.Series(values, copy=False).groupby(codes, sort=False)
+            self.cumulative[:, column] = by_customer.cumsum().to_numpy(np.float64)
         positions = np.where(missed, np.arange(len(missed)), -1)
         self.missed_at = np.maximum.accumulate(positions) if len(positions) else positions
 

@@ -108,3 +108,40 @@ def _summary(
             "trained_in_kedro_run": model.info.get("kedro_run_id"),
         },
     }
+
+
+def batch_record(
+    validation: dict[str, Any],
+    orphans: int,
+    scoring: dict[str, Any],
+    drift_summary: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    """One record of a scored batch, and its figures as MLflow metrics.
+
+    Args:
+        validation: The batch's validation summary.
+        orphans: Rows quarantined for an unknown customer.
+        scoring: The scoring summary.
+        drift_summary: The drift summary.
+
+    Returns:
+        The record, and its figures as ``{name: {"value", "step"}}``.
+    """
+    summary = {
+        "rows_in": validation["rows_in"],
+        "rows_quarantined": validation["rows_quarantined"] + orphans,
+        "batch_sha256": validation["content_sha256"],
+        **scoring,
+        "drift": drift_summary,
+    }
+    metrics = {
+        "rows_in": summary["rows_in"],
+        "rows_quarantined": summary["rows_quarantined"],
+        "rows_scored": scoring["rows_scored"],
+        "declined": scoring["declined"],
+        "approval_rate": scoring["approval_rate"] or 0.0,
+        "score_psi": drift_summary["score_psi"],
+        "drift_blocking_flags": len(drift_summary["flags"]),
+        "unseen_values": sum(scoring["unseen_categories"].values()),
+    }
+    return summary, {k: {"value": float(v), "step": 0} for k, v in metrics.items()}

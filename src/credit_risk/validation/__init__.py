@@ -12,7 +12,12 @@ from credit_risk.validation.quarantine import (
     quarantine_rows,
     validate_table,
 )
-from credit_risk.validation.sources import refuse_known_ids, split_orphans, validate_source
+from credit_risk.validation.sources import (
+    refuse_known_ids,
+    split_orphans,
+    validate_contract_batch,
+    validate_source,
+)
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -24,6 +29,7 @@ __all__ = [
     "refuse_known_ids",
     "require_validation",
     "split_orphans",
+    "validate_contract_batch",
     "validate_source",
     "validate_table",
 ]

@@ -9,9 +9,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from credit_risk.checksums import content_hash
+from credit_risk.config import OWN_BATCH
+from credit_risk.contract import DataContract
 from credit_risk.params import SourceSpec, ValidationSettings
 from credit_risk.validation.errors import DataContractError
 from credit_risk.validation.quarantine import quarantine_rows, validate_table
+from credit_risk.validation.target import prepare_table
 
 Validated = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
 
@@ -40,6 +43,30 @@ def validate_source(
     outcome = validate_table(raw, schema, dataset, spec, validation, configured_in)
     summary = {**outcome.summary, "content_sha256": content_hash(raw)}
     return outcome.valid, outcome.quarantine, summary
+
+
+def validate_contract_batch(
+    table: pd.DataFrame, contract: DataContract, validation: ValidationSettings
+) -> Validated:
+    """A user's batch to score (the table's columns, no target) checked as the table was.
+
+    Args:
+        table: The batch as read (``own_batch``).
+        contract: Column roles; the target is not needed.
+        validation: Shared validation settings.
+
+    Returns:
+        Valid rows, quarantined rows, and a summary with the batch's content hash.
+
+    Raises:
+        DataContractError: A column the contract names is missing, or the batch is empty.
+    """
+    schema = contract.pandera_schema().remove_columns([contract.target_column])
+    prepared = prepare_table(
+        table.drop(columns=[contract.target_column], errors="ignore"), contract
+    )
+    spec = contract.source_spec()
+    return validate_source(prepared, schema, OWN_BATCH, spec, validation, "data_contract")
 
 
 def refuse_known_ids(

@@ -16,14 +16,14 @@ from credit_risk.pipelines.inference.nodes import (
     build_batch_features,
     link_batch_to_customers,
     monitor_batch_drift,
+    refuse_training_ids,
     score_batch,
     summarise_batch,
     validate_batch,
-    validate_scoring_table,
 )
 from credit_risk.running import demo_inputs, demo_processing, run_in_memory
 from credit_risk.serving.bundle import ScoringModel
-from credit_risk.validation import DataContractError
+from credit_risk.validation import DataContractError, validate_contract_batch
 
 CHAMPION = {"version": 4}
 
@@ -47,13 +47,12 @@ def features(
     contract: DataContract,
 ) -> pd.DataFrame:
     valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
-    linked, _ = link_batch_to_customers(
-        valid, processed["customers_validated"], _training_ids(demo), contract
-    )
+    linked, _ = link_batch_to_customers(valid, processed["customers_validated"])
     return build_batch_features(
         linked,
         processed["customers_validated"],
         processed["repayment_history_primary"],
+        _training_ids(demo),
         FeatureParams(),
     )
 
@@ -96,19 +95,20 @@ def test_a_batch_without_a_required_column_stops_with_its_name(
 
 
 def test_a_batch_holding_training_ids_is_refused(
-    demo: DemoData,
-    processed: dict[str, pd.DataFrame],
-    settings: ValidationSettings,
-    contract: DataContract,
+    demo: DemoData, processed: dict[str, pd.DataFrame], settings: ValidationSettings
 ) -> None:
     # The issue's case: 20 training ids in a batch were scored without a word.
     valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
-    reused = valid.copy()
+    reused, _ = link_batch_to_customers(valid, processed["customers_validated"])
     ids = _training_ids(demo)["application_id"].sort_values().to_numpy()
     reused.loc[reused.index[:20], "application_id"] = ids[:20]
     with pytest.raises(DataContractError) as caught:
-        link_batch_to_customers(
-            reused, processed["customers_validated"], _training_ids(demo), contract
+        build_batch_features(
+            reused,
+            processed["customers_validated"],
+            processed["repayment_history_primary"],
+            _training_ids(demo),
+            FeatureParams(),
         )
     assert str(caught.value) == (
         "Data contract violated in column 'application_id' of dataset 'scoring_batch': "
@@ -119,17 +119,12 @@ def test_a_batch_holding_training_ids_is_refused(
 
 
 def test_applications_of_unknown_customers_are_quarantined(
-    demo: DemoData,
-    processed: dict[str, pd.DataFrame],
-    settings: ValidationSettings,
-    contract: DataContract,
+    demo: DemoData, processed: dict[str, pd.DataFrame], settings: ValidationSettings
 ) -> None:
     valid, _, _ = validate_batch(demo.scoring_batch, InferenceParams(), settings)
     customers = processed["customers_validated"]
     dropped = customers.iloc[:200]
-    table, orphans = link_batch_to_customers(
-        valid, customers.iloc[200:], _training_ids(demo), contract
-    )
+    table, orphans = link_batch_to_customers(valid, customers.iloc[200:])
     expected = (~valid["customer_id"].isin(customers.iloc[200:]["customer_id"])).sum()
     assert valid["customer_id"].isin(dropped["customer_id"]).any()
     assert expected > 0 and len(orphans) == expected
@@ -201,12 +196,12 @@ def test_a_users_batch_reusing_table_ids_is_refused_unless_ids_are_row_numbers(
     contract = DataContract(
         dataset="own_table", id_column="loan_ref", target_column="bad", numeric_columns=["dti"]
     )
+    valid, _, _ = validate_contract_batch(batch, contract, settings)
     with pytest.raises(DataContractError, match=r"2 ids also appear in 'feature_table'") as caught:
-        validate_scoring_table(batch, table_ids, contract, settings)
+        refuse_training_ids(valid, table_ids, contract)
     assert "column 'loan_ref' of dataset 'own_batch'" in str(caught.value)
     # Without an id column the row numbers 0, 1, 2 always repeat the table's: no check.
     numbered = contract.model_copy(update={"id_column": None})
-    valid, _, _ = validate_scoring_table(
-        batch.drop(columns="loan_ref"), pd.DataFrame({"row_number": [0, 1, 2]}), numbered, settings
-    )
-    assert len(valid) == 3
+    valid, _, _ = validate_contract_batch(batch.drop(columns="loan_ref"), numbered, settings)
+    kept = refuse_training_ids(valid, pd.DataFrame({"row_number": [0, 1, 2]}), numbered)
+    assert kept["row_number"].tolist() == [0, 1, 2]

@@ -28,9 +28,9 @@ from credit_risk.validation import (
     split_orphans,
     validate_source,
 )
-from credit_risk.validation.target import prepare_table
 
 logger = logging.getLogger(__name__)
+FEATURES = "feature_table"
 
 
 def validate_batch(
@@ -60,32 +60,17 @@ def validate_batch(
 
 
 def link_batch_to_customers(
-    batch: pd.DataFrame,
-    customers: pd.DataFrame,
-    feature_table_ids: pd.DataFrame,
-    contract: DataContract,
+    batch: pd.DataFrame, customers: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Refuse training ids and quarantine applications of unknown customers.
+    """Quarantine applications of unknown customers, as ``data_processing`` does.
 
     Args:
         batch: Valid batch rows.
         customers: Valid customers.
-        feature_table_ids: The feature table's ids (the rows the models were built from).
-        contract: Column roles (the id column).
 
     Returns:
         The applications of known customers, and the orphans' quarantine.
-
-    Raises:
-        DataContractError: When an id of the batch is in the feature table.
     """
-    refuse_known_ids(
-        batch[contract.key],
-        feature_table_ids[contract.key],
-        "scoring_batch",
-        contract.key,
-        "feature_table",
-    )
     kept, quarantine, orphans = split_orphans(batch, customers, "scoring_batch")
     if orphans:
         logger.warning("Batch: %d application(s) of unknown customers quarantined", orphans)
@@ -96,6 +81,7 @@ def build_batch_features(
     batch: pd.DataFrame,
     customers: pd.DataFrame,
     repayment_history: pd.DataFrame,
+    feature_table_ids: pd.DataFrame,
     features: FeatureParams,
 ) -> pd.DataFrame:
     """The batch's point-in-time features, by the feature code that built the training table.
@@ -104,13 +90,19 @@ def build_batch_features(
         batch: Applications of known customers.
         customers: Valid customers.
         repayment_history: Statements of valid customers.
+        feature_table_ids: The feature table's ids (the labelled rows models are built from).
         features: Window lengths.
 
     Returns:
         One feature row per application, checked by the feature table's schema (less
         the outcome column).
+
+    Raises:
+        DataContractError: When an application id of the batch is in the feature table.
     """
     require_validation("batch_features")
+    ids = feature_table_ids["application_id"]
+    refuse_known_ids(batch["application_id"], ids, "scoring_batch", "application_id", FEATURES)
     table = build_model_table(batch, customers, repayment_history, features.windows)
     schema = FeatureTableSchema.to_schema().remove_columns(["defaulted"])
     schema.validate(table, lazy=True)
@@ -194,7 +186,7 @@ def monitor_batch_drift(
 def summarise_batch(
     validation: dict[str, Any],
     orphans: pd.DataFrame,
-    scoring: dict[str, Any],
+    scoring_summary: dict[str, Any],
     drift_summary: dict[str, Any],
 ) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
     """One record of the batch: rows in, quarantined, scored, declined, drift, model.
@@ -202,71 +194,35 @@ def summarise_batch(
     Args:
         validation: The batch's validation summary.
         orphans: Rows quarantined for an unknown customer.
-        scoring: From :func:`score_batch`.
+        scoring_summary: From :func:`score_batch`.
         drift_summary: From :func:`monitor_batch_drift`.
 
     Returns:
         The summary, and its figures as MLflow metrics.
     """
-    summary = {
-        "rows_in": validation["rows_in"],
-        "rows_quarantined": validation["rows_quarantined"] + len(orphans),
-        "batch_sha256": validation["content_sha256"],
-        **scoring,
-        "drift": drift_summary,
-    }
-    metrics = {
-        "rows_in": summary["rows_in"],
-        "rows_quarantined": summary["rows_quarantined"],
-        "rows_scored": scoring["rows_scored"],
-        "declined": scoring["declined"],
-        "approval_rate": scoring["approval_rate"] or 0.0,
-        "score_psi": drift_summary["score_psi"],
-        "drift_blocking_flags": len(drift_summary["flags"]),
-        "unseen_values": sum(scoring["unseen_categories"].values()),
-    }
-    return summary, {k: {"value": float(v), "step": 0} for k, v in metrics.items()}
+    return scoring.batch_record(validation, len(orphans), scoring_summary, drift_summary)
 
 
-def validate_scoring_table(
-    table: pd.DataFrame,
-    feature_table_ids: pd.DataFrame,
-    contract: DataContract,
-    validation: ValidationSettings,
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """A batch of the user's (the table's columns, no target) checked as the table was.
+def refuse_training_ids(
+    batch: pd.DataFrame, feature_table_ids: pd.DataFrame, contract: DataContract
+) -> pd.DataFrame:
+    """The user's batch, unless it reuses ids of the feature table's labelled rows.
 
     Args:
-        table: The batch as read (``own_batch``).
-        feature_table_ids: The feature table's ids (the rows the models were built from).
-        contract: Column roles; the target is not needed.
-        validation: Shared validation settings.
+        batch: Valid batch rows.
+        feature_table_ids: The feature table's ids.
+        contract: Column roles (without an id column, row numbers always repeat: no check).
 
     Returns:
-        Valid rows, quarantined rows, and a summary with the batch's content hash.
+        The batch, unchanged.
 
     Raises:
-        DataContractError: A column the contract names is missing, the batch is empty, or
-            one of its ids is in the feature table (checked when the contract names an id
-            column: row numbers always repeat).
+        DataContractError: When an id of the batch is in the feature table.
     """
-    schema = contract.pandera_schema().remove_columns([contract.target_column])
-    prepared = prepare_table(
-        table.drop(columns=[contract.target_column], errors="ignore"), contract
-    )
-    spec = contract.source_spec()
-    valid, quarantine, summary = validate_source(
-        prepared, schema, OWN_BATCH, spec, validation, "data_contract"
-    )
     if contract.id_column is not None:
-        refuse_known_ids(
-            valid[contract.key],
-            feature_table_ids[contract.key],
-            OWN_BATCH,
-            contract.key,
-            "feature_table",
-        )
-    return valid, quarantine, summary
+        known = feature_table_ids[contract.key]
+        refuse_known_ids(batch[contract.key], known, OWN_BATCH, contract.key, FEATURES)
+    return batch
 
 
 def summarise_scored_table(

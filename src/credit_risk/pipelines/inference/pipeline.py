@@ -4,6 +4,7 @@ from kedro.pipeline import Node, Pipeline
 
 from credit_risk.config import OWN_BATCH
 from credit_risk.pipelines.inference import nodes
+from credit_risk.validation import validate_contract_batch
 
 CONTRACT = "params:data_contract"
 INFERENCE = "params:inference"
@@ -29,7 +30,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 nodes.link_batch_to_customers,
-                ["scoring_batch_validated", "customers_validated", "feature_table_ids", CONTRACT],
+                ["scoring_batch_validated", "customers_validated"],
                 ["scoring_batch_primary", "batch_orphans_quarantine"],
                 name="quarantine_batch_orphans",
             ),
@@ -39,6 +40,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "scoring_batch_primary",
                     "customers_validated",
                     "repayment_history_primary",
+                    "feature_table_ids",
                     "params:features",
                 ],
                 "batch_features",
@@ -85,20 +87,26 @@ def create_own_batch_pipeline() -> Pipeline:
     return Pipeline(
         [
             Node(
-                nodes.validate_scoring_table,
-                [OWN_BATCH, "feature_table_ids", CONTRACT, "params:validation"],
+                validate_contract_batch,
+                [OWN_BATCH, CONTRACT, "params:validation"],
                 ["own_batch_validated", "own_batch_quarantine", "own_batch_summary"],
                 name="validate_scoring_table",
             ),
             Node(
+                nodes.refuse_training_ids,
+                ["own_batch_validated", "feature_table_ids", CONTRACT],
+                "own_batch_new",
+                name="refuse_training_ids",
+            ),
+            Node(
                 nodes.score_batch,
-                ["own_batch_validated", "champion_model", "champion_alias", CONTRACT, INFERENCE],
+                ["own_batch_new", "champion_model", "champion_alias", CONTRACT, INFERENCE],
                 ["scored_batch", "batch_scoring_summary"],
                 name="score_with_champion",
             ),
             Node(
                 nodes.monitor_batch_drift,
-                ["own_batch_validated", "scored_batch", "champion_model", CONTRACT, INFERENCE],
+                ["own_batch_new", "scored_batch", "champion_model", CONTRACT, INFERENCE],
                 ["batch_drift_report", "batch_drift_summary", "batch_drift_chart"],
                 name="monitor_batch_drift",
             ),
