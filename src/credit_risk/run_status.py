@@ -8,7 +8,8 @@ ever. :class:`RunStatusHook` handles both:
 
 - an interrupted run (Ctrl-C, or ``SIGTERM`` from a scheduler, handled as Ctrl-C) ends
   ``KILLED``, tagged with the node that was running (``credit_risk.interrupted_node``);
-- every run records the process that owns it (host, pid, process start time); the next
+- every run records the process that owns it (``credit_risk.owner.host``, ``.pid``,
+  ``.started``: see :mod:`credit_risk.processes`); the next
   run on the same host ends the ``RUNNING`` runs whose process is gone as ``FAILED``,
   tagged ``credit_risk.orphaned`` with the reason. Runs of other hosts cannot be checked
   from here: ``uv run kedro runs fail-orphans --older-than HOURS`` ends those.
@@ -24,16 +25,18 @@ import signal
 import socket
 import threading
 import time
-from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
 from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Node
 
+from credit_risk.processes import on_this_host, still_running, this_process
+
 logger = logging.getLogger(__name__)
 
-HOST, PID, STARTED = "credit_risk.host", "credit_risk.pid", "credit_risk.process_started"
+PREFIX = "credit_risk.owner."
+HOST, PID, STARTED = f"{PREFIX}host", f"{PREFIX}pid", f"{PREFIX}started"
 INTERRUPTED_NODE = "credit_risk.interrupted_node"
 ORPHANED = "credit_risk.orphaned"
 
@@ -44,54 +47,17 @@ def _mlflow() -> ModuleType:
     return mlflow
 
 
-def process_started(pid: int) -> str | None:
-    """When process ``pid`` started, as the kernel counts it; ``None`` where unknown.
-
-    With the pid, it names one process: a pid reused by a later process has another start.
-
-    Args:
-        pid: A process id.
-
-    Returns:
-        The start time in clock ticks since boot (Linux ``/proc``), or ``None``.
-    """
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]  # field 22; the name may hold spaces
-
-
 def owner_tags() -> dict[str, str]:
     """Tags naming the process that owns a run: host, pid and process start.
 
     Returns:
         The tags.
     """
-    tags = {HOST: socket.gethostname(), PID: str(os.getpid())}
-    started = process_started(os.getpid())
-    if started is not None:
-        tags[STARTED] = started
-    return tags
+    return {f"{PREFIX}{key}": value for key, value in this_process().items()}
 
 
-def owner_alive(tags: dict[str, str]) -> bool:
-    """Whether the process a run's tags name still runs (on this host).
-
-    Args:
-        tags: A run's tags, with :func:`owner_tags`.
-
-    Returns:
-        ``False`` when the pid is gone, or now belongs to a process started at another time.
-    """
-    pid = int(tags[PID])
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive
-        pass
-    return STARTED not in tags or process_started(pid) in (None, tags[STARTED])
+def _owner(tags: dict[str, str]) -> dict[str, str]:
+    return {k.removeprefix(PREFIX): v for k, v in tags.items() if k.startswith(PREFIX)}
 
 
 def fail_orphaned_runs(
@@ -112,9 +78,9 @@ def fail_orphaned_runs(
     host, ended = socket.gethostname(), []
     now_ms = time.time() * 1000
     for run in runs:
-        tags = run.data.tags
-        if tags.get(HOST) == host and PID in tags and tags[PID] != str(os.getpid()):
-            if owner_alive(tags):
+        tags, owner = run.data.tags, _owner(run.data.tags)
+        if on_this_host(owner) and owner["pid"] != str(os.getpid()):
+            if still_running(owner):
                 continue
             reason = f"process {tags[PID]} on {host} ended without closing the run (killed)"
         elif older_than is not None and now_ms - run.info.start_time > older_than / dt.timedelta(

@@ -11,10 +11,14 @@ import time
 from pathlib import Path
 
 import mlflow
+import optuna
 import pytest
+from click.testing import CliRunner
 from mlflow.entities import Run
 from mlflow.tracking import MlflowClient
+from optuna.trial import TrialState
 
+from credit_risk.cli import cli
 from credit_risk.run_status import HOST, INTERRUPTED_NODE, ORPHANED, PID
 
 from .conftest import Runner
@@ -71,19 +75,31 @@ def test_an_interrupted_run_ends_killed_naming_its_node(
     assert interrupted.data.tags[INTERRUPTED_NODE] == "tune_lightgbm_with_optuna"
 
 
-def test_a_killed_runs_orphan_is_failed_by_the_next_run(project: Path, run: Runner) -> None:
+def test_a_killed_run_and_its_trial_are_failed_by_the_next_run(project: Path, run: Runner) -> None:
+    """SIGKILL left the MLflow run RUNNING and the Optuna trial RUNNING, for ever."""
     run(["demo_data", "data_processing"])
     process = _start_training(project)
     _wait_for_tuning(process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     assert _run_of(project, process.pid).info.status == "RUNNING"  # what SIGKILL leaves
-    run(["data_processing"])  # any next run on this host
+    storage = optuna.storages.RDBStorage(f"sqlite:///{project / 'data/06_models/optuna.db'}")
+    study = optuna.load_study(study_name="model_table-lightgbm", storage=storage)
+    (running,) = [t.number for t in study.get_trials(states=(TrialState.RUNNING,))]
+    finished = len(study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED)))
+    # The next run on this host asks for no more trials than are finished: it starts none
+    # (so Optuna's heartbeat would never reap the trial) and still fails both orphans.
+    tuning = {"n_trials": max(finished, 1), "show_progress_bar": False}
+    run(["tuning"], {"training": {"tuning": tuning}})
     orphan = _run_of(project, process.pid)
     assert orphan.info.status == "FAILED"
     assert orphan.data.tags[ORPHANED] == (
         f"process {process.pid} on {socket.gethostname()} ended without closing the run (killed)"
     )
+    study = optuna.load_study(study_name="model_table-lightgbm", storage=storage)
+    assert study.trials[running].state == TrialState.FAIL
+    table = sorted((project / "data/08_reporting/tuning_trials.csv").glob("*/tuning_trials.csv"))
+    assert "RUNNING" not in table[-1].read_text()
 
 
 def test_the_command_fails_other_hosts_orphans_only_past_the_age_given(
@@ -98,12 +114,11 @@ def test_the_command_fails_other_hosts_orphans_only_past_the_age_given(
     tags = {HOST: "another-machine", PID: "1"}
     old = client.create_run(experiment.experiment_id, start_time=day_ago, tags=tags)
     recent = client.create_run(experiment.experiment_id, tags=tags)
-    command = [str(KEDRO), "runs", "fail-orphans"]
-    kept = subprocess.run(command, cwd=project, capture_output=True, text=True, check=True)
-    assert "0 run(s) marked FAILED" in kept.stdout  # another host's: cannot be checked
-    ended = subprocess.run(
-        [*command, "--older-than", "24"], cwd=project, capture_output=True, text=True, check=True
+    kept = CliRunner().invoke(cli, ["runs", "fail-orphans"], catch_exceptions=False)
+    assert "0 run(s) marked FAILED" in kept.output  # another host's: cannot be checked
+    ended = CliRunner().invoke(
+        cli, ["runs", "fail-orphans", "--older-than", "24"], catch_exceptions=False
     )
-    assert f"1 run(s) marked FAILED: {old.info.run_id}" in ended.stdout
+    assert f"1 run(s) marked FAILED: {old.info.run_id}" in ended.output
     assert client.get_run(old.info.run_id).info.status == "FAILED"
     assert client.get_run(recent.info.run_id).info.status == "RUNNING"

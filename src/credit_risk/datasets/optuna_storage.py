@@ -8,14 +8,32 @@ write at once. Trials are written by Optuna as they run, so the dataset is only 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from kedro.io.core import AbstractDataset, DatasetError
 from optuna.storages import BaseStorage, JournalStorage, RDBStorage
 from optuna.storages.journal import JournalFileBackend
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 _JOURNAL = "journal:///"
+_OPEN_ATTEMPTS = 5
+
+
+def _open_rdb(url: str, heartbeat_interval: int, grace_period: int) -> RDBStorage:
+    """Open an RDB storage, waiting out another worker that is creating its tables.
+
+    Two workers started at once on a new database both create Optuna's schema; one of
+    them meets the other's half-written version table (``UNIQUE constraint failed:
+    alembic_version``). Opening again once the other has finished finds the tables.
+    """
+    for attempt in range(1, _OPEN_ATTEMPTS):
+        try:
+            return RDBStorage(url, heartbeat_interval=heartbeat_interval, grace_period=grace_period)
+        except (IntegrityError, OperationalError):
+            time.sleep(0.5 * attempt)
+    return RDBStorage(url, heartbeat_interval=heartbeat_interval, grace_period=grace_period)
 
 
 class OptunaStorageDataset(AbstractDataset[Any, BaseStorage]):
@@ -61,9 +79,7 @@ class OptunaStorageDataset(AbstractDataset[Any, BaseStorage]):
             return JournalStorage(JournalFileBackend(str(path)))
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        return RDBStorage(
-            url, heartbeat_interval=self._heartbeat_interval, grace_period=self._grace_period
-        )
+        return _open_rdb(url, self._heartbeat_interval, self._grace_period)
 
     def save(self, data: Any) -> None:
         """Refuse: trials are written by Optuna as they run.

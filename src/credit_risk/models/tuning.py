@@ -19,6 +19,7 @@ import json
 import logging
 import math
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,6 +28,7 @@ import numpy as np
 import optuna
 import pandas as pd
 from optuna.storages import BaseStorage
+from optuna.study import MaxTrialsCallback
 from optuna.trial import TrialState
 from optuna_integration import LightGBMPruningCallback
 
@@ -40,6 +42,7 @@ from credit_risk.params import (
     PrunerParams,
     TuningParams,
 )
+from credit_risk.processes import on_this_host, still_running, this_process
 from credit_risk.validation import DataContractError
 
 logger = logging.getLogger(__name__)
@@ -275,6 +278,10 @@ def open_study(
 ) -> optuna.Study:
     """Create the study, or load it when it exists, with a seeded sampler and the pruner.
 
+    The worker that creates the study records the fingerprint and enqueues LightGBM's
+    defaults as its first trial (``start_from_defaults``); a worker that loads it fails
+    the trials that dead workers of this host left running, then checks the fingerprint.
+
     Args:
         storage: Where trials persist.
         params: Study name, sampler seed and pruner.
@@ -290,16 +297,26 @@ def open_study(
     """
     if not params.study_name:
         raise ValueError("the study has no name: call TuningParams.named_for(dataset) first")
-    study = optuna.create_study(
-        storage=storage,
-        study_name=params.study_name,
-        direction="maximize",
-        load_if_exists=True,
-        sampler=optuna.samplers.TPESampler(seed=params.sampler_seed),
-        pruner=make_pruner(params.pruner, max_rounds),
-    )
+    kwargs: dict[str, Any] = {
+        "storage": storage,
+        "study_name": params.study_name,
+        "sampler": TrialSeededTPESampler(seed=params.sampler_seed),
+        "pruner": make_pruner(params.pruner, max_rounds),
+    }
+    try:  # exactly one worker creates the study, records its fingerprint and first trial
+        study = optuna.create_study(direction="maximize", **kwargs)
+    except optuna.exceptions.DuplicatedStudyError:
+        study = optuna.load_study(**kwargs)
+    else:
+        study.set_user_attr("fingerprint", data_fingerprint)
+        study.set_user_attr("objective", params.objective)
+        if params.start_from_defaults:
+            study.enqueue_trial(defaults_point(params.search_space), skip_if_exists=True)
+        return study
+    fail_orphaned_trials(study, storage)
     recorded = study.user_attrs.get("fingerprint")
     if recorded is None and not study.get_trials(deepcopy=False):
+        # Created an instant ago by another worker (or left empty): same data, same value.
         study.set_user_attr("fingerprint", data_fingerprint)
         study.set_user_attr("objective", params.objective)
     elif recorded != data_fingerprint:
@@ -326,6 +343,89 @@ def finished_trials(study: optuna.Study) -> int:
     return len(study.get_trials(deepcopy=False, states=_FINISHED))
 
 
+class TrialSeededTPESampler(optuna.samplers.TPESampler):
+    """Optuna's TPE sampler (multivariate, constant liar), seeded afresh for every trial.
+
+    Trial ``n`` draws from a generator seeded by ``(seed, n)``. One process gives the same
+    trials for a seed on every run; several processes on one study, each built with the
+    same seed, no longer draw the same parameters for their first trials (they did, in
+    pairs).
+    """
+
+    def __init__(self, seed: int) -> None:
+        """Build the sampler.
+
+        Args:
+            seed: The study's sampler seed.
+        """
+        super().__init__(seed=seed, multivariate=True, constant_liar=True)
+        self._base_seed = seed
+
+    def before_trial(self, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+        """Reseed this trial's draws from ``(seed, trial number)``.
+
+        Args:
+            study: The study.
+            trial: The trial about to be sampled.
+        """
+        seed = int(np.random.SeedSequence([self._base_seed, trial.number]).generate_state(1)[0])
+        self._rng.rng.seed(seed)
+        self._random_sampler._rng.rng.seed(seed)
+        super().before_trial(study, trial)
+
+
+OWNER_ATTR = "owner"
+
+
+def fail_orphaned_trials(study: optuna.Study, storage: BaseStorage) -> list[int]:
+    """Mark ``FAIL`` the running trials whose worker process on this host is gone.
+
+    A worker killed mid-trial leaves the trial ``RUNNING``. Optuna's heartbeat fails it
+    after the grace period, but only when a new trial starts, and never for a complete
+    study. Trials record their owner (host, pid, process start); those of this host whose
+    process is gone are failed here, at once, and any heartbeat-stale ones too.
+
+    Args:
+        study: The study.
+        storage: Its storage.
+
+    Returns:
+        The numbers of the trials failed.
+    """
+    failed = []
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        owner = trial.system_attrs.get(OWNER_ATTR)
+        if not owner or not on_this_host(owner) or still_running(owner):
+            continue
+        try:
+            storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+        except optuna.exceptions.UpdateFinishedTrialError:
+            continue  # another worker failed it first
+        failed.append(trial.number)
+        logger.warning(
+            "Study '%s': trial %d was left running by process %s, now gone: marked failed",
+            study.study_name,
+            trial.number,
+            owner["pid"],
+        )
+    with warnings.catch_warnings():  # experimental since Optuna 2.9, stable in use
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        optuna.storages.fail_stale_trials(study)  # storages with heartbeats only
+    return failed
+
+
+def running_trials(study: optuna.Study) -> int:
+    """Trials other workers are running now (after orphans are failed).
+
+    Args:
+        study: Any study.
+
+    Returns:
+        Their count.
+    """
+    return len(study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)))
+
+
 def optimise(
     study: optuna.Study,
     base: dict[str, Any],
@@ -343,19 +443,25 @@ def optimise(
         tuning: Objective, budget and search space.
         lightgbm: Round limits.
     """
-    remaining = tuning.n_trials - finished_trials(study)
+    remaining = tuning.n_trials - finished_trials(study) - running_trials(study)
     if remaining <= 0:
         logger.info(
-            "Study '%s' already holds %d finished trials: nothing to run",
+            "Study '%s' already holds or runs its %d trials: nothing to run",
             study.study_name,
             tuning.n_trials,
         )
         return
-    logger.info("Study '%s': running %d of %d trials", study.study_name, remaining, tuning.n_trials)
-    if tuning.start_from_defaults and not study.get_trials(deepcopy=False):
-        study.enqueue_trial(defaults_point(tuning.search_space), skip_if_exists=True)
+    logger.info(
+        "Study '%s': running up to %d of %d trials (other workers may share them)",
+        study.study_name,
+        remaining,
+        tuning.n_trials,
+    )
+
+    owner = this_process()
 
     def objective(trial: optuna.Trial) -> float:
+        trial.storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, owner)
         params = {**base, **suggest(trial, tuning.search_space)}
         started = time.perf_counter()
         stopping = lgb.early_stopping(lightgbm.early_stopping_rounds, verbose=False)
@@ -393,7 +499,12 @@ def optimise(
         objective,
         n_trials=remaining,
         timeout=tuning.timeout_seconds,
-        callbacks=[_log_new_best],
+        # The study's total across every worker: finished trials and those running now
+        # (each will finish), so N workers together run n_trials, not N times it.
+        callbacks=[
+            MaxTrialsCallback(tuning.n_trials, states=(*_FINISHED, TrialState.RUNNING)),
+            _log_new_best,
+        ],
         show_progress_bar=tuning.show_progress_bar,
         gc_after_trial=False,
     )
