@@ -106,7 +106,8 @@ class RunStatusHook:
     def __init__(self) -> None:
         self._open: str | None = None  # the MLflow run of a pipeline that has not ended
         self._node = "(before the first node)"
-        self._previous_sigterm: Any = None
+        self._previous_handlers: dict[int, Any] = {}
+        self._interrupted = False
         self._exit_registered = False
 
     @hook_impl
@@ -124,8 +125,10 @@ class RunStatusHook:
         if not self._exit_registered:
             atexit.register(self._end_interrupted)  # before MLflow's: atexit runs LIFO
             self._exit_registered = True
+        self._interrupted = False
         if threading.current_thread() is threading.main_thread():
-            self._previous_sigterm = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous_handlers[signum] = signal.signal(signum, self._interrupt)
 
     @hook_impl
     def before_node_run(self, node: Node) -> None:
@@ -143,14 +146,25 @@ class RunStatusHook:
 
     @hook_impl
     def on_pipeline_error(self) -> None:
-        """kedro-mlflow ends a failed run ``FAILED``: nothing to do at exit."""
+        """kedro-mlflow has ended a failed run ``FAILED``; an interrupted one becomes ``KILLED``.
+
+        The interruption can reach Kedro wrapped in an ``Exception`` (a library that was
+        running when the signal came converts it), which calls this hook, not the exit.
+        """
+        if self._interrupted:
+            self._end_interrupted()
         self._close()
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        """Ctrl-C, or ``SIGTERM`` from a scheduler: remember it, stop as Ctrl-C does."""
+        self._interrupted = True
+        raise KeyboardInterrupt(f"signal {signum}")
 
     def _close(self) -> None:
         self._open = None
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
-            self._previous_sigterm = None
+        for signum, handler in self._previous_handlers.items():
+            signal.signal(signum, handler)
+        self._previous_handlers = {}
 
     def _end_interrupted(self) -> None:
         run_id, self._open = self._open, None
@@ -164,8 +178,3 @@ class RunStatusHook:
             mlflow.end_run("KILLED")
         mlflow.MlflowClient().set_terminated(run_id, "KILLED")
         logger.warning("MLflow run %s ended KILLED, interrupted in %s", run_id, self._node)
-
-
-def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:
-    """``SIGTERM`` (a scheduler stopping the job) stops the run as Ctrl-C does."""
-    raise KeyboardInterrupt(f"signal {signum}")
