@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -281,3 +283,13 @@ def test_a_new_study_tries_lightgbms_defaults_first(
     space = tuning.scaled_space(training.tuning.search_space, int(rows))
     assert first.params == tuning.defaults_point(space)
     assert result["best_value"] >= first.value
+
+
+def test_a_worker_with_nothing_left_waits_for_the_trials_others_are_running() -> None:
+    study = optuna.create_study(direction="maximize")
+    other = study.ask()  # another worker's trial, still running
+    threading.Timer(1.5, lambda: study.tell(other, 0.7)).start()
+    started = time.monotonic()
+    tuning.wait_for_other_workers(study, timeout_seconds=30)
+    assert time.monotonic() - started >= 1.0
+    assert study.best_value == 0.7  # the refit would now read the study's best

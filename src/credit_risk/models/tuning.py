@@ -450,6 +450,7 @@ def optimise(
             study.study_name,
             tuning.n_trials,
         )
+        wait_for_other_workers(study, tuning.timeout_seconds)
         return
     logger.info(
         "Study '%s': running up to %d of %d trials (other workers may share them)",
@@ -508,6 +509,25 @@ def optimise(
         show_progress_bar=tuning.show_progress_bar,
         gc_after_trial=False,
     )
+    wait_for_other_workers(study, tuning.timeout_seconds)
+
+
+def wait_for_other_workers(study: optuna.Study, timeout_seconds: float | None) -> None:
+    """Wait for the trials other workers are running, so the best is the study's best.
+
+    Args:
+        study: The study.
+        timeout_seconds: The longest wait; ``None``: an hour.
+
+    A dead worker's trial is failed by Optuna's heartbeat meanwhile (storages with
+    heartbeats); the wait ends after ``timeout_seconds`` (an hour without one) in any case.
+    """
+    deadline = time.monotonic() + (timeout_seconds or 3600.0)
+    while running_trials(study) and time.monotonic() < deadline:
+        time.sleep(1.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            optuna.storages.fail_stale_trials(study)
 
 
 def _log_new_best(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
