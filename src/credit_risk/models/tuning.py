@@ -515,12 +515,12 @@ def optimise(
 def wait_for_other_workers(study: optuna.Study, timeout_seconds: float | None) -> None:
     """Wait for the trials other workers are running, so the best is the study's best.
 
+    A dead worker's trial is failed by Optuna's heartbeat meanwhile (storages with
+    heartbeats); the wait ends after ``timeout_seconds`` in any case.
+
     Args:
         study: The study.
         timeout_seconds: The longest wait; ``None``: an hour.
-
-    A dead worker's trial is failed by Optuna's heartbeat meanwhile (storages with
-    heartbeats); the wait ends after ``timeout_seconds`` (an hour without one) in any case.
     """
     deadline = time.monotonic() + (timeout_seconds or 3600.0)
     while running_trials(study) and time.monotonic() < deadline:
