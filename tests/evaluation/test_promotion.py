@@ -83,7 +83,9 @@ def test_decide_lists_flags_as_reasons_and_records_the_candidates_metrics() -> N
         "metrics",
         "checks",
         "reasons",
+        "against_version",
     ]
+    assert decision["against_version"] is None  # no champion in this case
 
 
 def test_blocking_flags_split_by_attribute() -> None:
@@ -110,10 +112,12 @@ def test_the_champion_moves_when_promoted_or_when_the_baseline_serves_first(
         "baseline_serves": baseline_serves,
         "serve": LOGISTIC,
         "reasons": ["r"],
+        "against_version": 3,
     }
     assert promotion.champion_update(decision, 7) == {
         "promote": moves,
         "version": 7,
         "candidate": LOGISTIC,
         "reasons": ["r"],
+        "against_version": 3,
     }

@@ -79,6 +79,27 @@ def test_register_load_promote_and_roll_back(
     assert champion_model.load().threshold == 0.2  # the alias moved: loaded afresh
 
 
+def test_a_promotion_against_a_champion_that_moved_meanwhile_is_not_applied(
+    store: Path, scoring_model: ScoringModel
+) -> None:
+    """Two runs decided against the same champion; the second to arrive must not win."""
+    champion = ChampionDataset(registered_model_name=NAME)
+    base = _register(scoring_model)
+    registry.set_champion(MlflowClient(), NAME, base)
+    first, second = _register(scoring_model), _register(scoring_model)
+    champion.save({"promote": True, "version": first, "against_version": base})
+    assert champion.load()["version"] == first
+    with mlflow.start_run() as run:
+        champion.save({"promote": True, "version": second, "against_version": base})
+    assert champion.load()["version"] == first
+    assert MlflowClient().get_run(run.info.run_id).data.tags["credit_risk.promotion"] == (
+        "superseded"
+    )
+    # compared again with the new champion, the move applies
+    champion.save({"promote": True, "version": second, "against_version": first})
+    assert champion.load()["version"] == second
+
+
 def test_a_tampered_registered_file_is_refused(store: Path, scoring_model: ScoringModel) -> None:
     _register(scoring_model)
     # the artifact store is a folder here: alter the registered LightGBM files in place

@@ -232,13 +232,39 @@ class ChampionDataset(AbstractDataset[dict[str, Any], dict[str, Any]]):
     def save(self, data: dict[str, Any]) -> None:
         """Apply a promotion: ``{"promote": true, "version": N}`` makes N the champion.
 
+        A decision made against one champion (``against_version``) moves the alias only
+        while that version is still the champion: when another run promoted in between,
+        this run's version stays registered as the challenger, the champion it did not
+        beat keeps serving, and the run is tagged ``credit_risk.promotion: superseded``.
+        Of two runs that would both promote, the first to reach the registry wins; the
+        other is compared again by rerunning ``promotion``. (MLflow has no atomic
+        compare-and-set on aliases: the check and the move are two requests apart.)
+
         Args:
             data: From the ``update_champion`` node; nothing moves when ``promote`` is false.
         """
-        if data.get("promote"):
-            set_champion(MlflowClient(), self._name, int(data["version"]))
-        else:
+        if not data.get("promote"):
             logger.info("Registered model '%s': champion unchanged", self._name)
+            return
+        client = MlflowClient()
+        if "against_version" in data:
+            current = version_by_alias(client, self._name, CHAMPION)
+            now = None if current is None else int(current.version)
+            if now != data["against_version"]:
+                logger.warning(
+                    "Registered model '%s': version %s was promoted against champion %s, "
+                    "but version %s became champion meanwhile (another run); the champion "
+                    "is left as it is. Rerun `uv run kedro run --pipelines promotion` to "
+                    "compare with it.",
+                    self._name,
+                    data["version"],
+                    data["against_version"],
+                    now,
+                )
+                if mlflow.active_run() is not None:
+                    mlflow.set_tag("credit_risk.promotion", "superseded")
+                return
+        set_champion(client, self._name, int(data["version"]))
 
     def _describe(self) -> dict[str, Any]:
         return {"registered_model_name": self._name, "alias": CHAMPION}

@@ -175,6 +175,9 @@ def decide(
         "metrics": metrics_of(metrics, selection["candidate"]),
         "checks": passed,
         "reasons": why,
+        # The champion this decision was made against: the move is applied only while it
+        # is still the champion (see ChampionDataset.save).
+        "against_version": champion.get("version"),
     }
 
 
@@ -189,11 +192,13 @@ def champion_update(decision: dict[str, Any], version: int) -> dict[str, Any]:
         version: The challenger's registry version.
 
     Returns:
-        ``{"promote", "version", "candidate", "reasons"}``.
+        ``{"promote", "version", "candidate", "reasons", "against_version"}``: the last
+        is the champion the decision beat (``None`` when there was none).
     """
     return {
         "promote": bool(decision["promote"] or decision["baseline_serves"]),
         "version": version,
         "candidate": decision["serve"],
         "reasons": decision["reasons"],
+        "against_version": decision.get("against_version"),
     }

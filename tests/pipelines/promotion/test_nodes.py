@@ -121,12 +121,14 @@ def test_the_registry_update_carries_the_challengers_version() -> None:
         "baseline_serves": True,
         "serve": "logistic_regression",
         "reasons": ["why"],
+        "against_version": None,
     }
     assert update_champion(decision, challenger) == {
         "promote": True,
         "version": 5,
         "candidate": "logistic_regression",
         "reasons": ["why"],
+        "against_version": None,
     }
 
 
