@@ -74,3 +74,24 @@ def test_an_environments_data_contract_replaces_the_demos_whole(tmp_path: Path) 
     assert contract == mine["data_contract"]  # no demo key inherited (group, monotone, ...)
     base = _loader(conf)["parameters"]["data_contract"]
     assert base["group_column"] == "customer_id"
+
+
+def test_credentials_come_from_conf_local_in_every_environment(tmp_path: Path) -> None:
+    """`--env team` reads the member's secrets from conf/local, as Kedro keeps them."""
+    conf = tmp_path / "conf"
+    for folder in ("base", "local", "team"):
+        (conf / folder).mkdir(parents=True)
+    (conf / "base" / "globals.yml").write_text("registered_model_name: m\n")
+    (conf / "base" / "catalog.yml").write_text("x:\n  type: ${globals:registered_model_name}\n")
+    (conf / "team" / "credentials.yml").write_text("optuna: {url: team}\nother: {k: v}\n")
+    (conf / "local" / "credentials.yml").write_text("optuna: {url: 'postgresql://me'}\n")
+
+    def loader(env: str | None) -> ProjectConfigLoader:
+        return ProjectConfigLoader(str(conf), env=env, base_env="base", default_run_env="local")
+
+    team = loader("team")
+    assert team["credentials"] == {"optuna": {"url": "postgresql://me"}, "other": {"k": "v"}}
+    assert team["catalog"]["x"]["type"] == "m"  # globals still resolve after reading them
+    assert loader(None)["credentials"] == {"optuna": {"url": "postgresql://me"}}
+    (conf / "local" / "credentials.yml").unlink()
+    assert loader("team")["credentials"] == {"optuna": {"url": "team"}, "other": {"k": "v"}}

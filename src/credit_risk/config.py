@@ -9,6 +9,12 @@ Two rules on top of Kedro's ``OmegaConfigLoader``:
   the demo's, so inheriting the demo's group column, monotone constraints or loan columns
   would be wrong, silently.
 
+- Credentials always include ``conf/local``: ``--env team`` (or any other environment)
+  reads ``conf/base``, then the environment, then the credentials of ``conf/local``,
+  where Kedro keeps a machine's secrets (git ignores ``conf/**/*credentials*``). So a
+  team's committed environment names ``credentials: optuna`` and each member's
+  ``conf/local/credentials.yml`` holds the URL with their password.
+
 The loader also remembers the last configuration it was built for, so the pipeline
 registry can tell the demo's world (the credit demo's raw tables build ``model_table``)
 from a user's (the catalog holds ``own_table``): see :func:`own_table_configured`.
@@ -16,9 +22,10 @@ from a user's (the catalog holds ``own_table``): see :func:`own_table_configured
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from kedro.config import OmegaConfigLoader
+from kedro.config import MissingConfigException, OmegaConfigLoader
 
 REPLACED_WHOLE = ("data_contract",)
 OWN_TABLE = "own_table"
@@ -47,6 +54,15 @@ class ProjectConfigLoader(OmegaConfigLoader):
         Returns:
             The configuration.
         """
+        if key == "credentials":
+            local = self._local_credentials()
+            try:
+                config = super().__getitem__(key)
+            except MissingConfigException:
+                if not local:
+                    raise
+                config = {}
+            return {**config, **local}
         config = super().__getitem__(key)
         if key != "parameters":
             return config
@@ -55,6 +71,29 @@ class ProjectConfigLoader(OmegaConfigLoader):
             if block in own:
                 config[block] = own[block]
         return config
+
+    def _local_credentials(self) -> dict[str, Any]:
+        """``conf/local``'s credentials when the run is in another environment.
+
+        Read with this loader's own reader: a second ``OmegaConfigLoader`` would register
+        its ``globals`` resolver over this one's (OmegaConf's resolvers are global).
+        """
+        env = self.env or self.default_run_env
+        local = self.default_run_env
+        if not local or env in (local, self.base_env):
+            return {}
+        folder = Path(self.conf_source) / local
+        if not folder.is_dir():
+            return {}
+        return dict(
+            self.load_and_merge_dir_config(
+                str(folder),
+                self.config_patterns["credentials"],
+                "credentials",
+                set(),
+                read_environment_variables=True,
+            )
+        )
 
     def _run_env_parameters(self) -> dict[str, Any]:
         env = self.env or self.default_run_env

@@ -7,11 +7,19 @@ from kedro.utils import find_kedro_project
 from credit_risk.config import ProjectConfigLoader
 from credit_risk.hooks import ChartsPageHook, MlflowRunStackHook, RunContextHook
 from credit_risk.run_status import RunStatusHook
+from credit_risk.tracking_server import TrackingServerHook
 
 # RunContextHook: run id, git state and environment (catalog, run record, MLflow tags).
 # MlflowRunStackHook: no finished MLflow run left active after a run (see its docstring).
 # RunStatusHook: interrupted runs end KILLED, orphans of killed processes FAILED.
-HOOKS = (RunContextHook(), ChartsPageHook(), MlflowRunStackHook(), RunStatusHook())
+# TrackingServerHook: a tracking server that does not answer stops the run at once.
+HOOKS = (
+    RunContextHook(),
+    ChartsPageHook(),
+    MlflowRunStackHook(),
+    RunStatusHook(),
+    TrackingServerHook(),
+)
 
 
 def project_root() -> str:

@@ -1,0 +1,92 @@
+"""A tracking server that does not answer stops the run at once, saying where and why.
+
+With ``mlflow_tracking_uri`` pointing at an MLflow tracking server (``--env team``),
+kedro-mlflow's first request at start-up meets a server that is down only after MLflow's
+client has retried for about four minutes, and then ends in a long traceback about a
+connection pool. :class:`TrackingServerHook` asks the server's ``/health`` first, with a
+short timeout, and refuses the run with the address, the configuration that names it and
+the fix. Requests later in the run keep MLflow's retries, which ride out a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.error
+import urllib.request
+from typing import Any
+
+from kedro.config import MissingConfigException
+from kedro.framework.hooks import hook_impl
+
+HEALTH_TIMEOUT_S = 5.0
+MLFLOW_PATTERNS = ("mlflow*", "mlflow*/**", "**/mlflow*")  # as kedro-mlflow reads them
+
+
+class TrackingServerUnavailableError(RuntimeError):
+    """The MLflow tracking server the configuration names does not answer."""
+
+
+def tracking_uri(mlflow_config: dict[str, Any]) -> str | None:
+    """The tracking URI kedro-mlflow will use: ``mlflow.yml``'s, else ``MLFLOW_TRACKING_URI``.
+
+    Args:
+        mlflow_config: The merged ``mlflow.yml``.
+
+    Returns:
+        The URI, or ``None`` when neither names one.
+    """
+    uri = (mlflow_config.get("server") or {}).get("mlflow_tracking_uri")
+    return str(uri) if uri else os.environ.get("MLFLOW_TRACKING_URI")
+
+
+def check_server(uri: str, env: str, timeout: float = HEALTH_TIMEOUT_S) -> None:
+    """Raise unless the MLflow server at ``uri`` answers ``/health``.
+
+    Args:
+        uri: An ``http://`` or ``https://`` tracking URI (others are not servers: ignored).
+        env: The Kedro environment, to name the file holding the address.
+        timeout: Seconds to wait for the answer.
+
+    Raises:
+        TrackingServerUnavailableError: The server refused, timed out or answered an error.
+    """
+    if not uri.startswith(("http://", "https://")):
+        return
+    try:
+        # The scheme is checked just above: only http(s) is opened.
+        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout):  # nosec B310
+            return
+    except urllib.error.HTTPError as error:
+        reason = f"it answered HTTP {error.code} on /health"
+    except (urllib.error.URLError, OSError) as error:
+        reason = str(getattr(error, "reason", error))
+    raise TrackingServerUnavailableError(
+        f"The MLflow tracking server {uri} does not answer ({reason}). It is named by "
+        f"server.mlflow_tracking_uri in conf/{env}/mlflow.yml. Start it (docs/tracking.md, "
+        "'The team setup': `uv run mlflow server --backend-store-uri ... --host "
+        "127.0.0.1`) or correct the address, then run again; nothing has run or been "
+        "recorded."
+    )
+
+
+class TrackingServerHook:
+    """Refuses a run whose MLflow tracking server does not answer, before anything starts."""
+
+    # tryfirst: before kedro-mlflow's own after_context_created, which contacts the server
+    @hook_impl(tryfirst=True)
+    def after_context_created(self, context: Any) -> None:
+        """Check the tracking server the run will use.
+
+        Args:
+            context: The Kedro context.
+        """
+        loader = context.config_loader
+        # kedro-mlflow registers this pattern in its own hook, which runs after this one
+        loader.config_patterns.setdefault("mlflow", list(MLFLOW_PATTERNS))
+        try:
+            config = loader["mlflow"]
+        except MissingConfigException:  # no mlflow.yml: kedro-mlflow's defaults, no server
+            return
+        uri = tracking_uri(dict(config))
+        if uri:
+            check_server(uri, context.env or "local")
