@@ -7,6 +7,7 @@ import pytest
 from credit_risk.demo_data import DemoData, DemoDataParams, generate
 from credit_risk.evaluation.drift import drift_flags, drift_report, drift_summary, psi
 from credit_risk.evaluation.fairness import fairness_report
+from credit_risk.evaluation.promotion import blocking_flags
 from credit_risk.params import DriftParams, FairnessParams
 
 
@@ -58,6 +59,26 @@ def test_a_contract_without_sensitive_columns_gets_an_empty_table_not_a_crash() 
         _scored(0.0, n=500), "score", "y", ["gender"], 0.2, FairnessParams()
     )
     assert list(table.columns) == list(with_gender.columns)
+
+
+@pytest.mark.parametrize("n", [1, 60, 90])
+def test_groups_too_small_to_compare_are_not_judged_and_warn_instead_of_crashing(n: int) -> None:
+    """Found with 400 demo customers: no group reached min_group_size, fairlearn crashed."""
+    frame = _scored(0.8, n=n)
+    table, summaries = fairness_report(frame, "score", "y", ["gender"], 0.2, FairnessParams())
+    (summary,) = summaries
+    assert summary["flags"] == []
+    assert "fewer than two groups with at least 50 rows" in summary["not_judged"]
+    counts = frame["gender"].value_counts()
+    assert all(f"{group} {count}" in summary["not_judged"] for group, count in counts.items())
+    assert table.empty
+    assert blocking_flags(summaries) == {
+        "flags": [],
+        "warnings": [f"gender: {summary['not_judged']}"],
+    }
+    judged = fairness_report(frame, "score", "y", ["gender"], 0.2, FairnessParams(min_group_size=1))
+    # one row is one group: still nothing to compare it with
+    assert ("not_judged" in judged[1][0]) is (n == 1)
 
 
 def test_psi_is_zero_for_equal_shares_and_grows_with_shift() -> None:

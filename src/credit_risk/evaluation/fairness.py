@@ -68,6 +68,9 @@ def fairness_report(
         counts = frame[column].astype("str").value_counts()
         judged = frame[column].astype("str").isin(counts[counts >= params.min_group_size].index)
         attribute = frame.loc[judged, column].astype("str")
+        if attribute.nunique() < 2:  # nothing to compare: too few rows in every group but one
+            summaries.append(_not_judged(column, counts, params, blocking, sensitive))
+            continue
         y_j, d_j, s_j = y[judged.to_numpy()], decision[judged.to_numpy()], frame.loc[judged, score]
         by_group = MetricFrame(
             metrics={
@@ -133,6 +136,26 @@ def _summary(
         "calibration_gap_difference": round(calibration, 6),
         "blocking": True,
         "flags": flags,
+    }
+
+
+def _not_judged(
+    column: str,
+    counts: pd.Series,
+    params: FairnessParams,
+    blocking: list[str] | None,
+    sensitive: list[str],
+) -> dict[str, Any]:
+    """The summary of an attribute with fewer than two groups large enough to judge."""
+    sizes = ", ".join(f"{group} {count}" for group, count in counts.items())
+    return {
+        "attribute": column,
+        "not_judged": (
+            f"not judged: fewer than two groups with at least {params.min_group_size} rows "
+            f"(evaluation.fairness.min_group_size) in the test split ({sizes})"
+        ),
+        "blocking": column in _blocking(params, blocking, sensitive),
+        "flags": [],
     }
 
 

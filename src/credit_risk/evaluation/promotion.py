@@ -59,9 +59,11 @@ def blocking_flags(summaries: list[dict[str, Any]]) -> dict[str, list[str]]:
         ``{"flags": blocking lines, "warnings": the others}``.
     """
     found = [(s["blocking"], f"{s['attribute']}: {f}") for s in summaries for f in s["flags"]]
+    # an attribute too small to judge warns, whether it blocks or not: nothing was measured
+    unjudged = [f"{s['attribute']}: {s['not_judged']}" for s in summaries if s.get("not_judged")]
     return {
         "flags": [line for blocks, line in found if blocks],
-        "warnings": [line for blocks, line in found if not blocks],
+        "warnings": [line for blocks, line in found if not blocks] + unjudged,
     }
 
 
