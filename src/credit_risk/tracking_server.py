@@ -5,11 +5,14 @@ kedro-mlflow's first request at start-up meets a server that is down only after 
 client has retried for about four minutes, and then ends in a long traceback about a
 connection pool. :class:`TrackingServerHook` asks the server's ``/health`` first, with a
 short timeout, and refuses the run with the address, the configuration that names it and
-the fix. Requests later in the run keep MLflow's retries, which ride out a restart.
+the fix. Requests later in the run keep MLflow's retries, which ride out a restart
+(``MLFLOW_HTTP_REQUEST_MAX_RETRIES``, 7 by default); when a run fails, the hook asks the
+server again and, if it is the server that went away, says so and what became of the run.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import urllib.error
 import urllib.request
@@ -17,6 +20,8 @@ from typing import Any
 
 from kedro.config import MissingConfigException
 from kedro.framework.hooks import hook_impl
+
+logger = logging.getLogger(__name__)
 
 HEALTH_TIMEOUT_S = 5.0
 MLFLOW_PATTERNS = ("mlflow*", "mlflow*/**", "**/mlflow*")  # as kedro-mlflow reads them
@@ -64,13 +69,15 @@ def check_server(uri: str, env: str, timeout: float = HEALTH_TIMEOUT_S) -> None:
         f"The MLflow tracking server {uri} does not answer ({reason}). It is named by "
         f"server.mlflow_tracking_uri in conf/{env}/mlflow.yml. Start it (docs/tracking.md, "
         "'The team setup': `uv run mlflow server --backend-store-uri ... --host "
-        "127.0.0.1`) or correct the address, then run again; nothing has run or been "
-        "recorded."
+        "127.0.0.1`) or correct the address, then run again"
     )
 
 
 class TrackingServerHook:
-    """Refuses a run whose MLflow tracking server does not answer, before anything starts."""
+    """Refuses a run whose tracking server does not answer; explains a server lost mid-run."""
+
+    def __init__(self) -> None:
+        self._server: tuple[str, str] | None = None  # (uri, env) of an http(s) server
 
     # tryfirst: before kedro-mlflow's own after_context_created, which contacts the server
     @hook_impl(tryfirst=True)
@@ -79,7 +86,11 @@ class TrackingServerHook:
 
         Args:
             context: The Kedro context.
+
+        Raises:
+            TrackingServerUnavailableError: It does not answer; nothing has run.
         """
+        self._server = None
         loader = context.config_loader
         # kedro-mlflow registers this pattern in its own hook, which runs after this one
         loader.config_patterns.setdefault("mlflow", list(MLFLOW_PATTERNS))
@@ -88,5 +99,32 @@ class TrackingServerHook:
         except MissingConfigException:  # no mlflow.yml: kedro-mlflow's defaults, no server
             return
         uri = tracking_uri(dict(config))
-        if uri:
-            check_server(uri, context.env or "local")
+        if not uri or not uri.startswith(("http://", "https://")):
+            return
+        env = context.env or "local"
+        try:
+            check_server(uri, env)
+        except TrackingServerUnavailableError as error:
+            raise TrackingServerUnavailableError(
+                f"{error}; nothing has run or been recorded."
+            ) from None
+        self._server = (uri, env)
+
+    # tryfirst: said before kedro-mlflow tries (and, with the server gone, fails) to end it
+    @hook_impl(tryfirst=True)
+    def on_pipeline_error(self) -> None:
+        """If the run failed because the tracking server went away, say so and what to do."""
+        if self._server is None:
+            return
+        uri, env = self._server
+        try:
+            check_server(uri, env)
+        except TrackingServerUnavailableError as error:
+            logger.error(
+                "%s. It stopped answering during this run, which failed: its MLflow run "
+                "is left RUNNING on the server, and the next run on this host marks it "
+                "FAILED (tag credit_risk.orphaned; from another machine: `uv run kedro "
+                "runs fail-orphans --older-than HOURS`). No alias moved unless the log "
+                "says so; the Optuna study keeps its finished trials and resumes.",
+                error,
+            )

@@ -109,6 +109,9 @@ class MlflowServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # stop() ends its workers with it
+            # runs, artifacts and the registry only: not MLflow 3's job runner (three
+            # more processes of ~270 MB each, for its GenAI jobs)
+            env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
