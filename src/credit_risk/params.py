@@ -178,6 +178,13 @@ class PrunerParams(BaseModel):
     n_warmup_steps: int = Field(50, ge=0, description="Median: rounds before a trial is judged.")
     min_resource: int = Field(50, ge=1, description="Hyperband: fewest rounds a trial gets.")
     reduction_factor: int = Field(3, ge=2, description="Hyperband: keep 1/factor per rung.")
+    report_interval: int = Field(
+        10,
+        ge=1,
+        description="Rounds between a trial's reports to the study (each one a write, and a "
+        "pruning check that reads the study): 1 made storage the bottleneck of parallel "
+        "workers on PostgreSQL.",
+    )
 
 
 class TuningParams(BaseModel):

@@ -460,6 +460,7 @@ def optimise(
     )
 
     owner = this_process()
+    every = tuning.pruner.report_interval
 
     def objective(trial: optuna.Trial) -> float:
         trial.storage.set_trial_system_attr(trial._trial_id, OWNER_ATTR, owner)
@@ -472,7 +473,7 @@ def optimise(
                 data.train_set,
                 num_boost_round=lightgbm.max_rounds,
                 folds=data.folds,
-                callbacks=[stopping, LightGBMPruningCallback(trial, "auc")],
+                callbacks=[stopping, LightGBMPruningCallback(trial, "auc", report_interval=every)],
             )
             # Early stopping cuts the history at the best iteration.
             means = cast("list[float]", history["valid auc-mean"])
@@ -487,7 +488,9 @@ def optimise(
                 valid_set=data.valid_set,
                 callbacks=[
                     stopping,
-                    LightGBMPruningCallback(trial, "auc", valid_name="validation"),
+                    LightGBMPruningCallback(
+                        trial, "auc", valid_name="validation", report_interval=every
+                    ),
                 ],
             )
             value = float(booster.best_score["validation"]["auc"])
