@@ -71,3 +71,18 @@ def test_the_uri_is_mlflow_yml_s_then_the_environment_s(monkeypatch: pytest.Monk
     assert tracking_uri({"server": {"mlflow_tracking_uri": None}}) == "http://from-env"
     monkeypatch.delenv("MLFLOW_TRACKING_URI")
     assert tracking_uri({}) is None
+
+
+def test_a_server_behind_a_login_is_up(server: tuple[str, type[_Health]]) -> None:
+    """401 before the run's credentials are set: the server answers, so the run goes on."""
+    url, handler = server
+    handler.status = 401
+    check_server(url, "team")
+
+
+def test_a_password_in_the_address_is_never_shown() -> None:
+    url = f"http://me:s3cret@127.0.0.1:{free_port()}"
+    with pytest.raises(TrackingServerUnavailableError) as raised:
+        check_server(url, "team")
+    assert "s3cret" not in str(raised.value)
+    assert "http://127.0.0.1:" in str(raised.value)

@@ -117,14 +117,16 @@ def stratified_group_folds(
 
     Args:
         y: 0/1 target of each row.
-        groups: Group code of each row, ``0 .. n_groups - 1`` (``pd.factorize``).
+        groups: Group code of each row (any integers: renumbered here, so a subset's
+            codes work too).
         n_folds: Number of folds.
         seed: Seed of the order among groups of equal rate.
 
     Returns:
         The fold number (``0 .. n_folds - 1``) of each row.
     """
-    n_groups = int(groups.max(initial=-1)) + 1
+    codes, groups = np.unique(groups, return_inverse=True)
+    n_groups = len(codes)
     sizes = np.bincount(groups, minlength=n_groups)
     rates = np.bincount(groups, weights=y, minlength=n_groups) / np.maximum(sizes, 1)
     shuffled = np.random.default_rng(seed).permutation(n_groups)
@@ -173,8 +175,9 @@ def _folds(train: pd.DataFrame, contract: DataContract, params: SplitParams) -> 
     """Cross-validation fold of each training row: grouped and stratified by the target.
 
     Every group (``group_column``, or the key) stays in one fold, and each fold's default
-    rate is kept close to the training rate, so a one-class fold only happens when there
-    are fewer positive groups than folds (then ``fold_indices`` refuses it by name).
+    rate is kept close to the training rate: a fold without defaults only happens when
+    there are fewer defaulting groups than folds, and one without non-defaults when there
+    are fewer non-defaulting groups than folds (``fold_indices`` refuses either by name).
     """
     y = train[contract.target_column].to_numpy(dtype=np.int64)
     groups = _groups(train, contract)

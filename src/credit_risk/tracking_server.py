@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
-import urllib.error
-import urllib.request
+import urllib.parse
 from typing import Any
 
 from kedro.config import MissingConfigException
@@ -44,8 +43,21 @@ def tracking_uri(mlflow_config: dict[str, Any]) -> str | None:
     return str(uri) if uri else os.environ.get("MLFLOW_TRACKING_URI")
 
 
+def _masked(uri: str) -> str:
+    """The URI without a ``user:password@`` part, safe to print."""
+    parts = urllib.parse.urlsplit(uri)
+    if "@" not in parts.netloc:
+        return uri
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
 def check_server(uri: str, env: str, timeout: float = HEALTH_TIMEOUT_S) -> None:
-    """Raise unless the MLflow server at ``uri`` answers ``/health``.
+    """Raise unless the MLflow server at ``uri`` answers.
+
+    Asked through MLflow's own HTTP client, so its TLS settings apply
+    (``MLFLOW_TRACKING_INSECURE_TLS``, ``MLFLOW_TRACKING_SERVER_CERT_PATH``). Any answer
+    below 500 counts: a server behind a login answers ``/health`` with 401 before the
+    run's credentials are set, and is up.
 
     Args:
         uri: An ``http://`` or ``https://`` tracking URI (others are not servers: ignored).
@@ -53,23 +65,35 @@ def check_server(uri: str, env: str, timeout: float = HEALTH_TIMEOUT_S) -> None:
         timeout: Seconds to wait for the answer.
 
     Raises:
-        TrackingServerUnavailableError: The server refused, timed out or answered an error.
+        TrackingServerUnavailableError: The server refused, timed out or answered 5xx.
     """
     if not uri.startswith(("http://", "https://")):
         return
+    from mlflow.exceptions import MlflowException  # noqa: PLC0415 (settings stay light)
+    from mlflow.utils.credentials import get_default_host_creds  # noqa: PLC0415
+    from mlflow.utils.rest_utils import http_request  # noqa: PLC0415
+
     try:
-        # The scheme is checked just above: only http(s) is opened.
-        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout):  # nosec B310
+        response = http_request(  # type: ignore[no-untyped-call]
+            get_default_host_creds(uri),  # type: ignore[no-untyped-call]
+            "/health",
+            "GET",
+            max_retries=0,
+            timeout=timeout,
+            raise_on_status=False,
+        )
+    except MlflowException as error:
+        reason = str(error.message).rsplit("failed with exception ", 1)[-1]
+    else:
+        if response.status_code < 500:
             return
-    except urllib.error.HTTPError as error:
-        reason = f"it answered HTTP {error.code} on /health"
-    except (urllib.error.URLError, OSError) as error:
-        reason = str(getattr(error, "reason", error))
+        reason = f"it answered HTTP {response.status_code} on /health"
+    shown = _masked(uri)
     raise TrackingServerUnavailableError(
-        f"The MLflow tracking server {uri} does not answer ({reason}). It is named by "
-        f"server.mlflow_tracking_uri in conf/{env}/mlflow.yml. Start it (docs/tracking.md, "
-        "'The team setup': `uv run mlflow server --backend-store-uri ... --host "
-        "127.0.0.1`) or correct the address, then run again"
+        f"The MLflow tracking server {shown} does not answer ({reason.replace(uri, shown)}). "
+        f"It is named by server.mlflow_tracking_uri in conf/{env}/mlflow.yml. Start it "
+        "(docs/tracking.md, 'The team setup': `uv run mlflow server --backend-store-uri ... "
+        "--host 127.0.0.1`) or correct the address, then run again"
     )
 
 
@@ -97,6 +121,9 @@ class TrackingServerHook:
         try:
             config = loader["mlflow"]
         except MissingConfigException:  # no mlflow.yml: kedro-mlflow's defaults, no server
+            return
+        except Exception:  # e.g. ${km.random_name:}, a resolver kedro-mlflow registers later
+            logger.debug("mlflow.yml not readable before kedro-mlflow: server not probed")
             return
         uri = tracking_uri(dict(config))
         if not uri or not uri.startswith(("http://", "https://")):

@@ -161,13 +161,15 @@ def test_workers_on_postgres_run_the_cap_once_and_match_one_process(
 
 
 def test_a_killed_worker_on_another_host_is_failed_by_the_heartbeat(
-    team: Path, postgres: str
+    team: Path, postgres: str, tracking: MlflowServer
 ) -> None:
     """SIGKILL mid-trial on "another machine"; only the heartbeat can tell it died.
 
     Its trial is failed once the grace period passes without a beat, and a worker started
     afterwards on this host completes the study.
     """
+    if os.geteuid() != 0:  # unshare --uts needs root; CI runs as root
+        pytest.skip("gives the worker its own hostname with `unshare --uts`, which needs root")
     url = new_database(postgres, "killed")
     point_study_at(team, url)
     catalog = team / "conf/team/catalog.yml"
@@ -200,6 +202,23 @@ def test_a_killed_worker_on_another_host_is_failed_by_the_heartbeat(
         assert trials[victim].state == TrialState.FAIL
         assert sum(t.state in FINISHED for t in trials) == 3  # the study is complete
         assert not [t for t in trials if t.state == TrialState.RUNNING]
+        # its MLflow run cannot be checked from this host either: the command for other
+        # hosts' runs ends it
+        client = MlflowClient(tracking.url)
+        (lost,) = [
+            r for r in _all_runs(client) if r.data.tags.get("credit_risk.owner.host") == "worker-b"
+        ]
+        assert lost.info.status == "RUNNING"
+        ended = subprocess.run(
+            [str(KEDRO), "runs", "fail-orphans", "--older-than", "0", "--env", "team"],
+            cwd=team,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert ended.returncode == 0, ended.stdout[-2000:] + ended.stderr[-2000:]
+        assert lost.info.run_id in ended.stdout
+        assert client.get_run(lost.info.run_id).info.status == "FAILED"
     finally:
         catalog.write_text(original)
 
@@ -267,8 +286,14 @@ def test_two_whole_runs_at_once_on_the_tracking_server(
         s: latest(p / "data/08_reporting/promotion_decision.json") for s, p in members.items()
     }
     wanted = [s for s, d in decisions.items() if d["promote"] or d["baseline_serves"]]
-    # both would promote: exactly one did, the other is marked and serves nothing
-    assert len(superseded) == (1 if len(wanted) == 2 else 0), (wanted, superseded)
+    # the runs that would move the alias against the champion both started from: the
+    # first to reach the registry moves it, every other one is superseded (a run that
+    # decided against the new champion, after the first move, moves legitimately)
+    before_version = None if champion_before is None else int(champion_before.version)
+    raced = [s for s in wanted if decisions[s]["against_version"] == before_version]
+    superseded_seeds = {int(r.data.params["training.tuning.sampler_seed"]) for r in superseded}
+    assert superseded_seeds <= set(raced), (decisions, superseded_seeds)
+    assert len(superseded_seeds) == max(len(raced) - 1, 0), (decisions, superseded_seeds)
     assert all(champion.run_id != r.info.run_id for r in superseded)
     if champion_before is not None and wanted:  # the champion it replaced is kept
         previous = registry.version_by_alias(client, model, registry.PREVIOUS)
@@ -283,14 +308,13 @@ def test_the_tracking_server_stopped_mid_run(
     project = member(team, tmp_path, "stopping", postgres, tracking.url)
     client = MlflowClient(tracking.url)
     running_before = set(_running_runs(client))
-    assert running_before == set()
     # MLflow's retries would ride out a short outage for minutes; here it stays down.
     env = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "10"}
     first = worker(project, ",".join(LOOP), SHORT, env=env)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and not _running_runs(client):
+    while time.monotonic() < deadline and not set(_running_runs(client)) - running_before:
         time.sleep(0.2)
-    (lost,) = _running_runs(client)
+    (lost,) = set(_running_runs(client)) - running_before
     time.sleep(2)  # into the nodes
     tracking.stop()
     try:
@@ -300,14 +324,14 @@ def test_the_tracking_server_stopped_mid_run(
     assert first.returncode != 0
     assert f"The MLflow tracking server {tracking.url} does not answer" in out
     assert "stopped answering during this run" in out
-    assert _running_runs(client) == [lost]  # its record is left running on the server
+    assert set(_running_runs(client)) - running_before == {lost}  # left running there
     again = worker(project, "tuning", SHORT)
     out, _ = again.communicate(timeout=900)
     assert again.returncode == 0, out[-3000:]
     ended = client.get_run(lost)
     assert ended.info.status == "FAILED"
     assert "credit_risk.orphaned" in ended.data.tags
-    assert _running_runs(client) == []
+    assert set(_running_runs(client)) <= running_before
     for version in client.search_model_versions("name = 'credit_risk'"):
         assert version.run_id != lost  # nothing registered from the failed run
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import mlflow
 import numpy as np
 import pandas as pd
 import pytest
 from kedro.io.core import DatasetError
+from mlflow.exceptions import MlflowException
+from mlflow.protos import databricks_pb2
 from mlflow.tracking import MlflowClient
 
 from credit_risk.checksums import ChecksumMismatchError
@@ -125,3 +128,26 @@ def test_the_pyfunc_loads_from_code_and_scores(
     assert np.allclose(out["score"].to_numpy(), scoring_model.score(test))
     assert set(out["decision"]) <= {"approve", "decline"}
     assert (out["decision"] == "decline").tolist() == (out["score"] >= 0.2).tolist()
+
+
+@pytest.mark.parametrize(
+    ("code", "missing"),
+    [
+        (databricks_pb2.RESOURCE_DOES_NOT_EXIST, True),
+        (databricks_pb2.INVALID_PARAMETER_VALUE, True),
+        (databricks_pb2.INTERNAL_ERROR, False),
+    ],
+)
+def test_only_a_missing_model_or_alias_reads_as_no_champion(code: int, missing: bool) -> None:
+    """A registry that fails to answer must not look like "no champion yet"."""
+
+    class Failing:
+        def get_model_version_by_alias(self, name: str, alias: str) -> None:
+            raise MlflowException("boom", error_code=code)
+
+    client: Any = Failing()
+    if missing:
+        assert registry.version_by_alias(client, NAME, "champion") is None
+    else:
+        with pytest.raises(MlflowException, match="boom"):
+            registry.version_by_alias(client, NAME, "champion")

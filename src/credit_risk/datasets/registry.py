@@ -47,11 +47,18 @@ def version_by_alias(client: MlflowClient, name: str, alias: str) -> ModelVersio
 
     Returns:
         The model version, or ``None``.
+
+    Raises:
+        MlflowException: Any other failure (a registry that does not answer is not "no
+            champion yet": a decision made on that would promote the baseline).
     """
     try:
         return client.get_model_version_by_alias(name, alias)
-    except MlflowException:
-        return None
+    except MlflowException as error:
+        # what MLflow answers for a model, or an alias, that does not exist
+        if error.error_code in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
+            return None
+        raise
 
 
 def record(version: ModelVersion) -> dict[str, Any]:
@@ -254,8 +261,8 @@ class ChampionDataset(AbstractDataset[dict[str, Any], dict[str, Any]]):
                 logger.warning(
                     "Registered model '%s': version %s was promoted against champion %s, "
                     "but version %s became champion meanwhile (another run); the champion "
-                    "is left as it is. Rerun `uv run kedro run --pipelines promotion` to "
-                    "compare with it.",
+                    "is left as it is. Rerun `uv run kedro run --pipelines promotion` (with "
+                    "the run's --env) to compare with it.",
                     self._name,
                     data["version"],
                     data["against_version"],

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from credit_risk import splitting
 from credit_risk.contract import DataContract
 from credit_risk.params import SplitParams, ValidationSettings
 from credit_risk.pipelines.model_input.nodes import (
@@ -180,3 +181,16 @@ def test_split_with_one_class_stops_with_the_fix() -> None:
         split_model_input(table, CONTRACT, SplitParams(test_months=3, validation_months=2))
     assert "the test split holds" in str(caught.value)
     assert "shorten test_months (3)" in str(caught.value)
+
+
+def test_fold_assignment_does_not_depend_on_how_groups_are_numbered() -> None:
+    """A subset's group codes have gaps (the random split's second holdout): same folds."""
+    rng = np.random.default_rng(0)
+    groups = rng.integers(0, 3_000, 12_000)
+    y = (rng.random(12_000) < 0.1).astype(int)
+    folds = splitting.stratified_group_folds(y, groups, 4, 1)
+    assert np.array_equal(splitting.stratified_group_folds(y, groups * 7 + 5, 4, 1), folds)
+    per_fold = [len(np.unique(groups[folds == k])) for k in range(4)]
+    assert max(per_fold) - min(per_fold) <= 1  # groups dealt evenly
+    rates = [y[folds == k].mean() for k in range(4)]
+    assert max(rates) - min(rates) < 0.01
