@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,20 @@ from typing import Any
 import pandas as pd
 
 GIB = 1024**3
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def copy_project(parent: Path) -> Path:
+    """The project's configuration and examples with empty data folders, under ``parent``."""
+    root = parent / "project"
+    root.mkdir()
+    shutil.copytree(PROJECT / "conf", root / "conf", ignore=shutil.ignore_patterns("local"))
+    (root / "conf" / "local").mkdir()
+    for name in ("pyproject.toml", ".telemetry"):
+        shutil.copy(PROJECT / name, root / name)
+    shutil.copytree(PROJECT / "examples", root / "examples")
+    (root / "src").mkdir()  # the package is imported from the installed project
+    return root
 
 
 def _status(field: str) -> int:

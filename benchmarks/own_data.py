@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import yaml
+from _common import copy_project
 from flaml import AutoML
 from kedro.config import OmegaConfigLoader
 
@@ -61,19 +61,6 @@ SEED = 42
 def _base_parameters() -> dict[str, Any]:
     loader = OmegaConfigLoader(str(PROJECT / "conf"), base_env="base", default_run_env="base")
     return dict(loader["parameters"])
-
-
-def copy_project(parent: Path) -> Path:
-    """The project's configuration and examples with empty data folders, under ``parent``."""
-    root = parent / "project"
-    root.mkdir()
-    shutil.copytree(PROJECT / "conf", root / "conf", ignore=shutil.ignore_patterns("local"))
-    (root / "conf" / "local").mkdir()
-    for name in ("pyproject.toml", ".telemetry"):
-        shutil.copy(PROJECT / name, root / name)
-    shutil.copytree(PROJECT / "examples", root / "examples")
-    (root / "src").mkdir()  # the package is imported from the installed project
-    return root
 
 
 def write_env(root: Path, name: str, table: pd.DataFrame, contract: dict[str, Any]) -> None:

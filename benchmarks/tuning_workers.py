@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ import optuna
 import pandas as pd
 import psycopg
 import yaml
+from _common import copy_project
 
 PROJECT = Path(__file__).resolve().parents[1]
 KEDRO = Path(sys.executable).with_name("kedro")
@@ -73,12 +73,7 @@ def new_database(admin_url: str) -> str:
 
 def make_project(parent: Path, customers: int) -> Path:
     """A copy of the project's configuration with the demo's features built."""
-    root = parent / "project"
-    shutil.copytree(PROJECT / "conf", root / "conf", ignore=shutil.ignore_patterns("local"))
-    (root / "conf/local").mkdir()
-    for name in ("pyproject.toml", ".telemetry"):
-        shutil.copy(PROJECT / name, root / name)
-    (root / "src").mkdir()
+    root = copy_project(parent)
     mlflow_yml = yaml.safe_load((PROJECT / "conf/base/mlflow.yml").read_text())
     mlflow_yml["tracking"]["disable_tracking"]["pipelines"] = ["tuning"]
     (root / "conf/local/mlflow.yml").write_text(yaml.safe_dump(mlflow_yml))

@@ -26,6 +26,11 @@ HEALTH_TIMEOUT_S = 5.0
 MLFLOW_PATTERNS = ("mlflow*", "mlflow*/**", "**/mlflow*")  # as kedro-mlflow reads them
 
 
+def is_server(uri: str) -> bool:
+    """Whether a tracking URI names a server (``http(s)://``), not a store to open."""
+    return uri.startswith(("http://", "https://"))
+
+
 class TrackingServerUnavailableError(RuntimeError):
     """The MLflow tracking server the configuration names does not answer."""
 
@@ -67,7 +72,7 @@ def check_server(uri: str, env: str, timeout: float = HEALTH_TIMEOUT_S) -> None:
     Raises:
         TrackingServerUnavailableError: The server refused, timed out or answered 5xx.
     """
-    if not uri.startswith(("http://", "https://")):
+    if not is_server(uri):
         return
     from mlflow.exceptions import MlflowException  # noqa: PLC0415 (settings stay light)
     from mlflow.utils.credentials import get_default_host_creds  # noqa: PLC0415
@@ -126,7 +131,7 @@ class TrackingServerHook:
             logger.debug("mlflow.yml not readable before kedro-mlflow: server not probed")
             return
         uri = tracking_uri(dict(config))
-        if not uri or not uri.startswith(("http://", "https://")):
+        if not uri or not is_server(uri):
             return
         env = context.env or "local"
         try:

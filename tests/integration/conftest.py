@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
 PROJECT = Path(__file__).resolve().parents[2]
+KEDRO = Path(sys.executable).with_name("kedro")
 SMALL = {
     "demo_data": {"n_customers": 1_500},
     "training": {"tuning": {"n_trials": 3, "show_progress_bar": False}},
@@ -66,3 +70,32 @@ def run(project: Path, monkeypatch: pytest.MonkeyPatch) -> Runner:
             return session.run(pipeline_names=pipelines)
 
     return _run
+
+
+def start_run(
+    project: Path,
+    pipelines: str,
+    params: str,
+    *,
+    kedro_env: str | None = None,
+    host: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[str]:
+    """``kedro run --pipelines ... --params ...`` in its own process, its log on stdout.
+
+    ``kedro_env`` adds ``--env``; ``host`` runs it under its own hostname (``unshare
+    --uts``, root only), another machine as far as host-bound checks can tell.
+    """
+    command = [str(KEDRO), "run", "--pipelines", pipelines, "--params", params]
+    if kedro_env:
+        command += ["--env", kedro_env]
+    if host:
+        command = ["unshare", "--uts", "sh", "-c", f'hostname {host} && exec "$@"', "-", *command]
+    return subprocess.Popen(
+        command,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,23 +19,15 @@ from optuna.trial import TrialState
 from credit_risk.cli import cli
 from credit_risk.run_status import HOST, INTERRUPTED_NODE, ORPHANED, PID
 
-from .conftest import Runner
+from .conftest import Runner, start_run
 
 pytestmark = pytest.mark.integration
 
-KEDRO = Path(sys.executable).with_name("kedro")
 LONG_TUNING = "training.tuning.n_trials=400,training.tuning.show_progress_bar=False"
 
 
 def _start_training(project: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(KEDRO), "run", "--pipelines", "training", "--params", LONG_TUNING],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    return start_run(project, "training", LONG_TUNING)
 
 
 def _wait_for_tuning(process: subprocess.Popen[str], timeout: float = 240) -> None:

@@ -13,7 +13,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,12 +25,11 @@ from optuna.trial import TrialState
 
 from credit_risk.datasets import registry
 
-from .conftest import copy_project
+from .conftest import KEDRO, copy_project, start_run
 from .services import MlflowServer, new_database, postgres_server, use_team_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.team]
 
-KEDRO = Path(sys.executable).with_name("kedro")
 STUDY = "model_table-lightgbm"
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 # 400 customers, one thread per worker: trials of a few seconds, all inside the sampler's
@@ -73,17 +71,7 @@ def worker(
     env: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
     """``kedro run --env team --pipelines ...`` in its own process (own hostname if asked)."""
-    command = [str(KEDRO), "run", "--env", "team", "--pipelines", pipelines, "--params", params]
-    if host:  # another machine, as far as host-bound checks can tell
-        command = ["unshare", "--uts", "sh", "-c", f'hostname {host} && exec "$@"', "-", *command]
-    return subprocess.Popen(
-        command,
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-    )
+    return start_run(project, pipelines, params, kedro_env="team", host=host, env=env)
 
 
 def kedro(project: Path, pipelines: list[str], params: str) -> subprocess.CompletedProcess[str]:

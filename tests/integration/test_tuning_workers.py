@@ -7,34 +7,24 @@ without a server: SQLite (the default) and Optuna's journal file.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import optuna
 import pytest
 from optuna.trial import TrialState
 
-from .conftest import SMALL, Runner
+from .conftest import SMALL, Runner, start_run
 
 pytestmark = pytest.mark.integration
 
-KEDRO = Path(sys.executable).with_name("kedro")
 STUDY = "model_table-lightgbm"
 JOURNAL = "data/06_models/optuna.log"
 
 
 def _worker(project: Path, n_trials: int) -> subprocess.Popen[str]:
     params = f"training.tuning.n_trials={n_trials},training.tuning.show_progress_bar=False"
-    return subprocess.Popen(
-        [str(KEDRO), "run", "--pipelines", "tuning", "--params", params],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    return start_run(project, "tuning", params)
 
 
 def _storage(project: Path, journal: bool) -> optuna.storages.BaseStorage:
